@@ -26,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let logger = global.bootstrapLogging()
+        let logger = global.bootstrapLogging(defaultLevel: .error)
         var settings: Settings
         do {
             settings = try Settings.load(contentsOf: config)
@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try await scanner.runCycle(targets: settings.vms)
             }
         }
-        print(summary.report(database: settings.database))
+        print(summary.report(database: settings.database, listingAtMost: 15))
         print(
             """
 

@@ -3,12 +3,12 @@ import Logging
 
 /// Options shared by every command.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .notice
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. (default: notice; demo: error)")
+    var logLevel: Logger.Level?
 
     /// Bootstraps swift-log to stderr; called once per process, before any logger is made.
-    func bootstrapLogging() -> Logger {
-        let level = logLevel
+    func bootstrapLogging(defaultLevel: Logger.Level = .notice) -> Logger {
+        let level = logLevel ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

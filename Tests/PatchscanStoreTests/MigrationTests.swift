@@ -29,7 +29,7 @@ struct MigrationTests {
         #expect(applied == ["v1"])
     }
 
-    /// The column names are the public interface documented in docs/schema.md.
+    /// The column names are the public interface documented in the README.
     @Test(arguments: [
         ("vm", [
             "id", "resource_id", "subscription_id", "resource_group", "name", "location", "vm_group",

@@ -1,8 +1,9 @@
 import AzureCompute
 
 extension ScanSummary {
-    /// A human-readable report: totals, failures by kind, and each flagged VM with its reasons.
-    public func report(database: String) -> String {
+    /// A human-readable report: totals, failures by kind, and the flagged VMs with their reasons.
+    /// - Parameter listingAtMost: How many flagged VMs to list; the rest are counted.
+    public func report(database: String, listingAtMost limit: Int = .max) -> String {
         var lines = [
             "patchscan run \(runID): \(outcomes.count) VMs in \(Double(duration.milliseconds) / 1000) s",
             "  assessed: \(succeededCount)   failed: \(failedCount)   flagged: \(flagged.count)",
@@ -14,9 +15,13 @@ extension ScanSummary {
         if !flagged.isEmpty {
             lines.append("")
             lines.append("Flagged VMs:")
-            for vm in flagged.sorted(by: { $0.vm.path.lowercased() < $1.vm.path.lowercased() }) {
+            let sorted = flagged.sorted { $0.vm.path.lowercased() < $1.vm.path.lowercased() }
+            for vm in sorted.prefix(limit) {
                 let reasons = vm.flags.map(\.description).joined(separator: "; ")
                 lines.append("  \(vm.vm.name) (\(vm.vm.subscriptionID)/\(vm.vm.resourceGroup)): \(reasons)")
+            }
+            if sorted.count > limit {
+                lines.append("  … and \(sorted.count - limit) more (table flag, run_id \(runID))")
             }
         }
         lines.append("")
