@@ -148,11 +148,11 @@ extension PatchscanStore {
     static func validateFlags(_ flags: [FlagWrite]) throws(StoreError) {
         var seen: Set<String> = []
         for flag in flags {
-            guard FlagKind.all.contains(flag.kind) else {
+            guard StoredFlagKind.all.contains(flag.kind) else {
                 throw StoreError(
                     code: .invalidArgument,
                     message: "Unknown flag kind '\(flag.kind)'; the schema accepts "
-                        + "\(FlagKind.all.joined(separator: ", ")). A new kind needs a schema migration."
+                        + "\(StoredFlagKind.all.joined(separator: ", ")). A new kind needs a schema migration."
                 )
             }
             guard seen.insert(flag.kind).inserted else {

@@ -18,8 +18,8 @@ struct AssessmentRecordingTests {
                 PatchWrite(name: "Bare patch", assessmentState: "SomethingNew"),
             ],
             flags: [
-                FlagWrite(kind: FlagKind.criticalAndSecurityPatches, value: 1, threshold: 1),
-                FlagWrite(kind: FlagKind.rebootPending, value: 1, threshold: 1),
+                FlagWrite(kind: StoredFlagKind.criticalAndSecurityPatches, value: 1, threshold: 1),
+                FlagWrite(kind: StoredFlagKind.rebootPending, value: 1, threshold: 1),
             ]
         )
         let failed = Sample.throttled(runID: runID, vmID: vmIDs[1])
@@ -64,7 +64,7 @@ struct AssessmentRecordingTests {
         let store = database.store
         let vmIDs = try await store.register(Fleet.all)
         let runID = try await store.startRun(startedAt: Instant.t0, plannedVMCount: 3, version: "1.0.0")
-        let flag = FlagWrite(kind: FlagKind.rebootPending, value: 1, threshold: 1)
+        let flag = FlagWrite(kind: StoredFlagKind.rebootPending, value: 1, threshold: 1)
 
         try await store.recordAssessment(Sample.succeeded(runID: runID, vmID: vmIDs[0], rebootPending: true, flags: [flag]))
         var run = try #require(try await store.run(id: runID))
@@ -146,7 +146,7 @@ struct AssessmentRecordingTests {
         #expect(unknownError?.code == .invalidArgument)
         #expect(unknownError?.message.contains("'too_old'") == true)
 
-        let flag = FlagWrite(kind: FlagKind.otherPatches, value: 9, threshold: 5)
+        let flag = FlagWrite(kind: StoredFlagKind.otherPatches, value: 9, threshold: 5)
         let repeated = Sample.succeeded(runID: runID, vmID: vmIDs[0], flags: [flag, flag])
         let repeatedError = await #expect(throws: StoreError.self) { try await store.recordAssessment(repeated) }
         #expect(repeatedError?.code == .invalidArgument)

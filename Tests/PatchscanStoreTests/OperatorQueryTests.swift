@@ -112,7 +112,7 @@ struct OperatorQueryTests {
                 Sample.patch("2026-04 Security Update", kb: "5036893", ["Security"]),
                 Sample.patch("Defender definitions", kb: "2267602", ["Definition Updates"]),
             ],
-            flags: [FlagWrite(kind: FlagKind.criticalAndSecurityPatches, value: 1, threshold: 1)],
+            flags: [FlagWrite(kind: StoredFlagKind.criticalAndSecurityPatches, value: 1, threshold: 1)],
             startedAt: now))
         try await store.recordAssessment(Sample.throttled(runID: newRun, vmID: web2))
         try await store.recordAssessment(Sample.succeeded(
@@ -123,8 +123,8 @@ struct OperatorQueryTests {
                 Sample.patch("vim", version: "2:8.2.3995-1ubuntu2.16", ["Other"]),
             ],
             flags: [
-                FlagWrite(kind: FlagKind.rebootPending, value: 1, threshold: 1),
-                FlagWrite(kind: FlagKind.criticalAndSecurityPatches, value: 2, threshold: 1),
+                FlagWrite(kind: StoredFlagKind.rebootPending, value: 1, threshold: 1),
+                FlagWrite(kind: StoredFlagKind.criticalAndSecurityPatches, value: 2, threshold: 1),
             ],
             startedAt: now))
         try await store.finishRun(id: newRun, finishedAt: now.addingTimeInterval(120), status: .completed)

@@ -1,4 +1,5 @@
 import AzureCompute
+import PatchscanStore
 
 /// Why a VM needs attention after an assessment.
 public struct FlagKind: Hashable, Sendable, CustomStringConvertible {
@@ -8,11 +9,11 @@ public struct FlagKind: Hashable, Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// The result says a reboot is pending.
-    public static let rebootPending = FlagKind("reboot_pending")
+    public static let rebootPending = FlagKind(StoredFlagKind.rebootPending)
     /// Critical and security patches at or above the threshold.
-    public static let criticalAndSecurityPatches = FlagKind("critical_and_security_patches")
+    public static let criticalAndSecurityPatches = FlagKind(StoredFlagKind.criticalAndSecurityPatches)
     /// Other patches at or above the threshold.
-    public static let otherPatches = FlagKind("other_patches")
+    public static let otherPatches = FlagKind(StoredFlagKind.otherPatches)
 }
 
 /// One raised flag: the observed value and the threshold it met.

@@ -1,6 +1,6 @@
 /// A flag raised for a VM by a rule that compared an observed value with a configured threshold.
 public struct FlagWrite: Sendable, Hashable {
-    /// The rule that fired: one of the ``FlagKind`` constants (the schema rejects other kinds).
+    /// The rule that fired: one of the ``StoredFlagKind`` constants (the schema rejects other kinds).
     public var kind: String
     /// The observed value (1 for `reboot_pending`, otherwise a patch count).
     public var value: Int
@@ -16,7 +16,7 @@ public struct FlagWrite: Sendable, Hashable {
 }
 
 /// The flag kinds `flag.kind` accepts. A new kind needs a schema migration.
-public enum FlagKind {
+public enum StoredFlagKind {
     /// The VM reports a pending reboot.
     public static let rebootPending = "reboot_pending"
     /// The VM's critical and security patch count reached the threshold.

@@ -15,7 +15,7 @@ public struct FlagRow: Sendable, Hashable, Identifiable, Codable, FetchableRecor
     public var resourceID: String
     /// `assessment_id`: the assessment that raised the flag.
     public var assessmentID: Int64
-    /// `kind`: one of the ``FlagKind`` constants.
+    /// `kind`: one of the ``StoredFlagKind`` constants.
     public var kind: String
     /// `value`: the observed value.
     public var value: Int
