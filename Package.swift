@@ -78,6 +78,7 @@ let package = Package(
                 "PatchscanCore",
                 "AzureEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import AzureEmulator
 import Logging
+import Yams
 
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +37,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds sent in Retry-After on 202 and polls.")
     var retryAfter = 1
 
+    @Option(help: "Write a patchscan configuration for this emulator and its fleet to this file once listening.")
+    var writeConfig: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -54,9 +58,64 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.retryAfterSeconds = retryAfter
         let emulator = AzureEmulator(configuration: configuration, logger: logger)
         let fleet = await emulator.fleet
-        try await emulator.run(host: host, port: port) { bound in
-            print("Azure emulator listening on http://\(host):\(bound) with \(fleet.count) VMs:")
+        try await emulator.run(host: host, port: port) { [self] bound in
+            let baseURL = "http://\(host):\(bound)"
+            print("Azure emulator listening on \(baseURL) with \(fleet.count) VMs:")
             for vm in fleet { print("  \(vm.resourceID)") }
+            if let writeConfig {
+                do {
+                    try EmulatorScanConfiguration(baseURL: baseURL, command: self, fleet: fleet).write(to: writeConfig)
+                    print("Wrote \(writeConfig): scan it with `patchscan scan --config \(writeConfig)` (with \(secretEnv) set).")
+                } catch {
+                    printError("patchscan emulator: could not write \(writeConfig): \(error)")
+                }
+            }
         }
+    }
+}
+
+/// A patchscan configuration that scans a running emulator, written with `--write-config`.
+struct EmulatorScanConfiguration: Encodable {
+    struct Azure: Encodable {
+        var resourceManager: String
+        var authorityHost: String
+    }
+    struct Credential: Encodable {
+        var tenantId: String
+        var clientId: String
+        var secretEnv: String
+    }
+    struct VM: Encodable {
+        var id: String
+        var location: String
+        var group: String
+    }
+    struct Scan: Encodable {
+        struct PollInterval: Encodable {
+            var floor: String
+            var ceiling: String
+        }
+        var concurrency: Int
+        var deadline: String
+        var pollInterval: PollInterval
+    }
+
+    var database: String
+    var azure: Azure
+    var credential: Credential
+    var vms: [VM]
+    var scan: Scan
+
+    init(baseURL: String, command: EmulatorCommand, fleet: [EmulatedVM]) {
+        database = "patchscan-emulator.sqlite"
+        azure = Azure(resourceManager: baseURL, authorityHost: baseURL)
+        credential = Credential(tenantId: command.tenantId, clientId: command.clientId, secretEnv: command.secretEnv)
+        vms = fleet.map { VM(id: $0.resourceID, location: $0.location, group: $0.resourceGroup) }
+        scan = Scan(concurrency: 16, deadline: "5m", pollInterval: .init(floor: "1s", ceiling: "10s"))
+    }
+
+    func write(to path: String) throws {
+        let yaml = "# Written by `patchscan emulator --write-config`.\n" + (try YAMLEncoder().encode(self))
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }
