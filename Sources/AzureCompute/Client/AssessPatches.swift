@@ -17,18 +17,46 @@ public struct AssessPatchesResponse: Sendable {
     public var pollCount: Int
 }
 
+/// An accepted (202) assessPatches operation: everything needed to resume polling it, even after a restart.
+///
+/// The URLs are signed and must be kept verbatim; treat them as secrets (never log them in full).
+public struct AcceptedOperation: Sendable, Hashable, Codable {
+    /// The `Azure-AsyncOperation` URL, if Azure sent one.
+    public var statusURL: String?
+    /// The `Location` URL, if Azure sent one.
+    public var locationURL: String?
+    /// `x-ms-request-id` of the POST that started the operation.
+    public var requestID: String?
+    /// `x-ms-correlation-request-id` of that POST.
+    public var correlationID: String?
+
+    /// Creates a record of an accepted operation.
+    public init(statusURL: String?, locationURL: String?, requestID: String?, correlationID: String?) {
+        self.statusURL = statusURL
+        self.locationURL = locationURL
+        self.requestID = requestID
+        self.correlationID = correlationID
+    }
+}
+
 extension ComputeClient {
     /// Runs `assessPatches` on one VM to completion.
     ///
-    /// A 200 carries the result inline. A 202 starts a long-running operation: the client waits the
-    /// `Retry-After`, polls `Azure-AsyncOperation` (else `Location`) until a terminal state, and on success
-    /// GETs `Location` once for the result (`final-state-via: location`). Operation URLs are used verbatim.
+    /// A 200 carries the result inline. A 202 starts a long-running operation: the client reports it to
+    /// `onAccepted` (so it can be persisted and resumed after a restart), waits the `Retry-After`, polls
+    /// `Azure-AsyncOperation` (else `Location`) until a terminal state, and on success GETs `Location` once for
+    /// the result (`final-state-via: location`). Operation URLs are used verbatim.
     ///
-    /// - Parameter deadline: Overall limit for the whole assessment, measured on the client's clock.
+    /// - Parameters:
+    ///   - location: The VM's region, for per-region rate limits; `nil` when unknown.
+    ///   - deadline: Overall limit for the whole assessment, measured on the client's clock.
+    ///   - onAccepted: Called once when Azure accepts the operation, before the first poll.
     /// - Throws: ``AzureError`` naming the failure.
     public func assessPatches(
         vm: VMResourceID,
+        location: String? = nil,
         deadline: Duration,
+        onAccepted: @Sendable (AcceptedOperation) async -> Void = { _ in },
         logger: Logger
     ) async throws(AzureError) -> AssessPatchesResponse {
         var logger = logger
@@ -36,7 +64,8 @@ extension ComputeClient {
         let budget = clock.deadline(after: deadline)
         let url = "\(baseURL)\(vm.path)/assessPatches?api-version=\(configuration.apiVersion)"
         let response = try await send(
-            .POST, url: url, idempotent: false, deadline: budget, activity: "starting assessPatches", logger: logger
+            .POST, url: url, context: RequestContext(operation: .assessPatches, vm: vm, location: location),
+            idempotent: false, deadline: budget, activity: "starting assessPatches", logger: logger
         )
         let requestID = response.headers.first(name: "x-ms-request-id")
         let correlationID = response.headers.first(name: "x-ms-correlation-request-id")
@@ -50,22 +79,39 @@ extension ComputeClient {
                 result: result, operationStatus: nil, requestID: requestID, correlationID: correlationID, pollCount: 0
             )
         case .accepted:
-            var operation = try LongRunningOperation(accepted: response, vm: vm, client: self)
-            do throws(AzureError) {
-                let (result, status) = try await operation.complete(deadline: budget, logger: logger)
-                return AssessPatchesResponse(
-                    result: result, operationStatus: status, requestID: requestID, correlationID: correlationID,
-                    pollCount: operation.pollCount
-                )
-            } catch {
-                var error = error
-                error.requestID = error.requestID ?? requestID
-                error.correlationID = error.correlationID ?? correlationID
-                throw error
-            }
+            let accepted = AcceptedOperation(
+                statusURL: response.headers.first(name: "Azure-AsyncOperation"),
+                locationURL: response.headers.first(name: "Location"),
+                requestID: requestID,
+                correlationID: correlationID
+            )
+            var operation = try LongRunningOperation(
+                accepted, vm: vm, location: location, client: self,
+                firstDelay: requestedRetryDelay(in: response.headers), httpStatus: 202
+            )
+            await onAccepted(accepted)
+            return try await operation.finish(accepted, deadline: budget, logger: logger)
         default:
             throw mapError(response, vm: vm, activity: "starting assessPatches")
         }
+    }
+
+    /// Resumes polling an operation accepted earlier (for example by a process that was restarted),
+    /// without starting a new assessment.
+    public func resumeAssessment(
+        vm: VMResourceID,
+        location: String? = nil,
+        operation accepted: AcceptedOperation,
+        deadline: Duration,
+        logger: Logger
+    ) async throws(AzureError) -> AssessPatchesResponse {
+        var logger = logger
+        logger[metadataKey: "vm.id"] = "\(vm.path)"
+        logger[metadataKey: "azure.request_id"] = accepted.requestID.map { "\($0)" }
+        var operation = try LongRunningOperation(
+            accepted, vm: vm, location: location, client: self, firstDelay: .zero, httpStatus: nil
+        )
+        return try await operation.finish(accepted, deadline: clock.deadline(after: deadline), logger: logger)
     }
 
     func decodeResult(_ response: TransportResponse, vm: VMResourceID, what: String) throws(AzureError) -> AssessPatchesResult {
@@ -100,32 +146,53 @@ struct LongRunningOperation {
     let client: ComputeClient
     let statusURL: String?
     let locationURL: String?
+    let context: RequestContext
     var pollCount = 0
     private var nextDelay: Duration
 
-    init(accepted response: TransportResponse, vm: VMResourceID, client: ComputeClient) throws(AzureError) {
+    init(
+        _ accepted: AcceptedOperation, vm: VMResourceID, location: String?, client: ComputeClient,
+        firstDelay: Duration?, httpStatus: Int?
+    ) throws(AzureError) {
         self.vm = vm
         self.client = client
-        self.statusURL = response.headers.first(name: "Azure-AsyncOperation")
-        self.locationURL = response.headers.first(name: "Location")
+        self.statusURL = accepted.statusURL
+        self.locationURL = accepted.locationURL
+        self.context = RequestContext(operation: .pollOperation, vm: vm, location: location)
         guard statusURL != nil || locationURL != nil else {
             throw AzureError(
                 code: .malformedResponse,
-                message: "assessPatches for \(vm.name) was accepted (202) without an Azure-AsyncOperation or Location header",
-                httpStatus: 202,
-                requestID: response.headers.first(name: "x-ms-request-id")
+                message: "assessPatches for \(vm.name) was accepted without an Azure-AsyncOperation or Location header",
+                httpStatus: httpStatus,
+                requestID: accepted.requestID
             )
         }
         for url in [statusURL, locationURL].compactMap({ $0 }) where !client.endpoint.permits(url) {
             throw AzureError(
                 code: .untrustedHost,
                 message: "assessPatches for \(vm.name) returned an operation URL outside the configured resource manager host; refusing to send the token there",
-                httpStatus: 202,
-                requestID: response.headers.first(name: "x-ms-request-id")
+                httpStatus: httpStatus,
+                requestID: accepted.requestID
             )
         }
         // Honour the initial Retry-After before the first poll, as the Go SDK does.
-        self.nextDelay = client.policy.pollDelay(requested: requestedRetryDelay(in: response.headers))
+        self.nextDelay = client.policy.pollDelay(requested: firstDelay)
+    }
+
+    /// Polls to completion and attaches the POST's request ids to the response or the error.
+    mutating func finish(_ accepted: AcceptedOperation, deadline: Deadline, logger: Logger) async throws(AzureError) -> AssessPatchesResponse {
+        do throws(AzureError) {
+            let (result, status) = try await complete(deadline: deadline, logger: logger)
+            return AssessPatchesResponse(
+                result: result, operationStatus: status, requestID: accepted.requestID,
+                correlationID: accepted.correlationID, pollCount: pollCount
+            )
+        } catch {
+            var error = error
+            error.requestID = error.requestID ?? accepted.requestID
+            error.correlationID = error.correlationID ?? accepted.correlationID
+            throw error
+        }
     }
 
     /// Polls to a terminal state and returns the result with the operation's terminal status text.
@@ -191,7 +258,8 @@ struct LongRunningOperation {
             if firstRequest {
                 // The status resource already said Succeeded: fetch the result at once.
                 response = try await client.send(
-                    .GET, url: url, idempotent: true, deadline: deadline, activity: "fetching the assessPatches result", logger: logger
+                    .GET, url: url, context: context, idempotent: true, deadline: deadline, activity: "fetching the assessPatches result",
+                    logger: logger
                 )
                 firstRequest = false
             } else {
@@ -218,7 +286,9 @@ struct LongRunningOperation {
     private mutating func poll(_ url: String, deadline: Deadline, activity: String, logger: Logger) async throws(AzureError) -> TransportResponse {
         try await client.pacer.pause(nextDelay, before: deadline, while: "waiting for the assessment of \(vm.name)")
         pollCount += 1
-        return try await client.send(.GET, url: url, idempotent: true, deadline: deadline, activity: activity, logger: logger)
+        return try await client.send(
+            .GET, url: url, context: context, idempotent: true, deadline: deadline, activity: activity, logger: logger
+        )
     }
 
     private func terminalFailure(_ code: AzureError.Code, status: OperationStatus, response: TransportResponse) -> AzureError {

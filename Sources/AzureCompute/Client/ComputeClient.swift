@@ -38,6 +38,7 @@ public struct ComputeClient: Sendable {
     let pacer: Pacer
     let policy: RetryPolicy
     let clock: any Clock<Duration>
+    let throttle: any RequestThrottle
 
     /// Creates a client.
     /// - Parameters:
@@ -45,13 +46,15 @@ public struct ComputeClient: Sendable {
     ///   - tokens: Supplies bearer tokens.
     ///   - clock: Paces retries and polls and measures deadlines.
     ///   - policy: Retry and polling policy.
+    ///   - throttle: Client-side rate limits charged before every request.
     /// - Throws: ``AzureError/Code-swift.struct/untrustedHost`` when the resource manager URL is plain http to a non-loopback host.
     public init(
         configuration: ComputeClientConfiguration,
         transport: any HTTPTransport,
         tokens: any AccessTokenProvider,
         clock: any Clock<Duration>,
-        policy: RetryPolicy = RetryPolicy()
+        policy: RetryPolicy = RetryPolicy(),
+        throttle: any RequestThrottle = UnthrottledRequests()
     ) throws(AzureError) {
         self.configuration = configuration
         self.endpoint = try TrustedEndpoint(configuration.resourceManager)
@@ -63,12 +66,14 @@ public struct ComputeClient: Sendable {
         self.sender = RetryingSender(transport: transport, policy: policy, pacer: pacer)
         self.policy = policy
         self.clock = clock
+        self.throttle = throttle
     }
 
     /// Sends an authorized ARM request. On a 401 the token is dropped, refreshed and the request retried once.
     func send(
         _ method: HTTPMethod,
         url: String,
+        context: RequestContext,
         idempotent: Bool,
         deadline: Deadline?,
         activity: String,
@@ -89,8 +94,15 @@ public struct ComputeClient: Sendable {
                 activity: activity,
                 logger: logger
             ) { () throws(AzureError) -> TransportRequest in
+                do {
+                    try await throttle.acquire(for: context)
+                } catch {
+                    throw AzureError(code: .cancelled, message: "cancelled while waiting for rate-limit budget (\(activity))")
+                }
                 usedToken = try await tokens.token()
                 return TransportRequest(method: method, url: url, headers: headers(token: usedToken))
+            } observe: { response in
+                await throttle.observe(response, for: context)
             }
             logResponse(response, activity: activity, logger: logger)
             if response.status == .unauthorized, !refreshedAfter401 {

@@ -13,14 +13,16 @@ struct RetryingSender: Sendable {
     let policy: RetryPolicy
     let pacer: Pacer
 
-    /// Sends the request `build` produces (called again for each attempt, e.g. to attach a fresh token).
+    /// Sends the request `build` produces (called again for each attempt, e.g. to attach a fresh token),
+    /// showing every response to `observe` (e.g. to learn rate-limit headers).
     /// Returns the last response, which may still be an error status; throws only when no response arrived.
     func send(
         idempotent: Bool,
         deadline: Deadline?,
         activity: String,
         logger: Logger,
-        build: () async throws(AzureError) -> TransportRequest
+        build: () async throws(AzureError) -> TransportRequest,
+        observe: (TransportResponse) async -> Void = { _ in }
     ) async throws(AzureError) -> TransportResponse {
         var attempt = 1
         while true {
@@ -34,6 +36,7 @@ struct RetryingSender: Sendable {
             let retryDelay: Duration
             switch outcome {
             case .success(let response):
+                await observe(response)
                 guard attempt < policy.maxAttempts, Self.transientStatuses.contains(response.status.code) else {
                     return response
                 }

@@ -75,7 +75,9 @@ public struct Scanner: Sendable {
         let write: AssessmentWrite
         let outcome: ScanSummary.VMOutcome
         do throws(AzureError) {
-            let response = try await assessor.assessPatches(vm: target.id, deadline: scan.deadline, logger: logger)
+            let response = try await assessor.assessPatches(
+                vm: target.id, location: target.location, deadline: scan.deadline, onAccepted: { _ in }, logger: logger
+            )
             let resultFailed = response.result.status == .failed
             let flags = resultFailed ? [] : thresholds.flags(for: response.result)
             let code = resultFailed ? ScanOutcome.assessmentFailed : ScanOutcome.succeeded
