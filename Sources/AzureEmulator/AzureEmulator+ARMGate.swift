@@ -1,4 +1,5 @@
-/// What every ARM request goes through: bearer-token check, `api-version` check, common headers.
+/// What every ARM request goes through: bearer-token check, the subscription's ARM throttling buckets,
+/// `api-version` check, common headers.
 extension AzureEmulator {
     /// The api-versions the emulator accepts (inclusive; `-preview` suffixes allowed).
     static let oldestAPIVersion = "2022-08-01"
@@ -6,16 +7,35 @@ extension AzureEmulator {
     static let knownAPIVersions =
         "2022-08-01, 2022-11-01, 2023-03-01, 2023-07-01, 2023-09-01, 2024-03-01, 2024-07-01, 2024-11-01, 2025-04-01, 2025-11-01, 2026-04-01"
 
-    /// Runs `body` with the request's api-version if the request is authenticated and names a supported
-    /// api-version; otherwise answers the 401 or 400 ARM would.
+    /// Runs `body` with the request's api-version if the request is authenticated, within its subscription's ARM
+    /// budget and names a supported api-version; otherwise answers the 401, 429 or 400 ARM would.
+    ///
+    /// Requests that name a subscription spend a token of its read (GET) or write bucket and get the
+    /// `x-ms-ratelimit-remaining-subscription-*` headers; unauthenticated requests spend none.
     func gated(
         _ request: IncomingRequest,
+        subscriptionID: String?,
         now: ContinuousClock.Instant,
         _ body: (String) throws -> EmulatorResponse
     ) throws -> EmulatorResponse {
         if let rejection = try self.authenticationFailure(request, now: now) {
             return rejection
         }
+        var remaining: [HeaderField] = []
+        if let subscriptionID,
+            let throttled = try self.armThrottling(request, subscriptionID: subscriptionID, now: now, remaining: &remaining)
+        {
+            return throttled
+        }
+        var response = try self.versioned(request, body)
+        // A forced ARM 429 has already set its exhausted bucket to 0.
+        for header in remaining where response.header(header.name) == nil {
+            response.setHeader(header.name, header.value)
+        }
+        return response
+    }
+
+    private func versioned(_ request: IncomingRequest, _ body: (String) throws -> EmulatorResponse) throws -> EmulatorResponse {
         guard let apiVersion = request.queryValue("api-version"), !apiVersion.isEmpty else {
             return try .json(
                 400,
@@ -97,8 +117,8 @@ extension AzureEmulator {
         return response
     }
 
-    /// Adds the headers every ARM response carries: request ids, no-cache, subscription rate-limit counters, latency.
-    func decorateARMResponse(_ response: inout EmulatorResponse, route: Route, request: IncomingRequest, now: ContinuousClock.Instant) {
+    /// Adds the headers every ARM response carries: request ids, no-cache; and the configured latency.
+    func decorateARMResponse(_ response: inout EmulatorResponse, request: IncomingRequest) {
         let requestID = self.newGUID()
         response.setHeader("x-ms-request-id", requestID)
         response.setHeader("x-ms-correlation-request-id", request.header("x-ms-correlation-request-id") ?? self.newGUID())
@@ -110,25 +130,5 @@ extension AzureEmulator {
         response.setHeader("Pragma", "no-cache")
         response.setHeader("Expires", "-1")
         response.delay += self.configuration.latency
-
-        let subscriptionID: String
-        switch route {
-        case .assessPatches(let id, _, _), .operation(let id, _, _), .listVirtualMachines(let id, _):
-            subscriptionID = id.lowercased()
-        case .token, .openIDConfiguration, .listSubscriptions, .unknown:
-            return
-        }
-        var buckets = self.subscriptionBuckets[subscriptionID] ?? SubscriptionBuckets(now: now)
-        // ARM's own 429 has already set the exhausted write bucket.
-        if response.header("x-ms-ratelimit-remaining-subscription-writes") == nil {
-            if request.method.uppercased() == "GET" {
-                response.setHeader("x-ms-ratelimit-remaining-subscription-reads", String(buckets.reads.take(at: now)))
-                response.setHeader("x-ms-ratelimit-remaining-subscription-global-reads", String(buckets.globalReads.take(at: now)))
-            } else {
-                response.setHeader("x-ms-ratelimit-remaining-subscription-writes", String(buckets.writes.take(at: now)))
-                response.setHeader("x-ms-ratelimit-remaining-subscription-global-writes", String(buckets.globalWrites.take(at: now)))
-            }
-        }
-        self.subscriptionBuckets[subscriptionID] = buckets
     }
 }

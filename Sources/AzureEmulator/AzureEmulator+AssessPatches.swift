@@ -27,21 +27,40 @@ extension AzureEmulator {
             )
         }
 
-        var runtime = self.runtimes[vm.key] ?? VMRuntime(now: now)
+        var runtime = self.runtimes[vm.key] ?? VMRuntime()
         runtime.postAttempts += 1
-        let guestPatch3Min = runtime.guestPatch3Min.take(at: now)
-        let guestPatch30Min = runtime.guestPatch30Min.take(at: now)
         self.runtimes[vm.key] = runtime
 
-        var response = try self.rejection(for: vm, attempt: runtime.postAttempts, now: now)
-            ?? self.accept(vm: vm, runtime: runtime, request: request, apiVersion: apiVersion, now: now)
-        if response.header("x-ms-ratelimit-remaining-resource") == nil {
-            response.setHeader(
-                "x-ms-ratelimit-remaining-resource",
-                "Microsoft.Compute/GuestPatch3Min;\(guestPatch3Min),Microsoft.Compute/GuestPatch30Min;\(guestPatch30Min)"
-            )
-        }
+        var response = try self.computeAnswer(vm: vm, attempt: runtime.postAttempts, request: request, apiVersion: apiVersion, now: now)
         response.delay += vm.behavior.extraLatency
+        return response
+    }
+
+    /// What the Compute RP answers a POST that passed ARM: forced 429s first (they spend no Compute token), then
+    /// the guest-patch buckets, then the VM's state.
+    private func computeAnswer(
+        vm: EmulatedVM,
+        attempt: Int,
+        request: IncomingRequest,
+        apiVersion: String,
+        now: ContinuousClock.Instant
+    ) throws -> EmulatorResponse {
+        if let forced = try self.forcedSubscriptionThrottle(subscriptionID: vm.subscriptionID) {
+            return forced
+        }
+        if let forced = try self.forcedThrottle(for: vm, attempt: attempt) {
+            return forced
+        }
+        var remaining: String?
+        let scope = RequestScope(subscriptionID: vm.subscriptionID, location: vm.location, vmResourceID: vm.key)
+        if let throttled = try self.computeThrottling([.guestPatchVM, .guestPatchRegion], scope: scope, now: now, remaining: &remaining) {
+            return throttled
+        }
+        var response = try self.rejection(for: vm, attempt: attempt)
+            ?? self.accept(vm: vm, request: request, apiVersion: apiVersion)
+        if let remaining {
+            response.setHeader("x-ms-ratelimit-remaining-resource", remaining)
+        }
         return response
     }
 
@@ -62,8 +81,8 @@ extension AzureEmulator {
         )
     }
 
-    /// The error a POST gets before any operation starts, or `nil` when the POST is accepted.
-    private func rejection(for vm: EmulatedVM, attempt: Int, now: ContinuousClock.Instant) throws -> EmulatorResponse? {
+    /// The 429 of a `.armThrottled` or `.computeThrottled` VM, while its forced count lasts.
+    private func forcedThrottle(for vm: EmulatedVM, attempt: Int) throws -> EmulatorResponse? {
         switch vm.behavior {
         case .armThrottled(let times, let retryAfter) where attempt <= times:
             var response = try EmulatorResponse.json(
@@ -75,23 +94,27 @@ extension AzureEmulator {
             )
             response.setHeader("Retry-After", String(retryAfter))
             response.setHeader("x-ms-ratelimit-remaining-subscription-writes", "0")
+            response.throttledBy = .armWrites
             return response
 
         case .computeThrottled(let times, let retryAfter) where attempt <= times:
-            let start = AzureTimestamp.now()
-            let policyWindow = "{\"operationGroup\":\"GuestPatch3Min\",\"startTime\":\"\(start.sevenDigitOffset)\",\"endTime\":\"\(start.adding(seconds: Int64(retryAfter)).sevenDigitOffset)\",\"allowedRequestCount\":6,\"measuredRequestCount\":\(6 + attempt)}"
-            var response = try EmulatorResponse.json(
-                429,
-                CloudErrorBody(
-                    code: "OperationNotAllowed",
-                    message: "The server rejected the request because too many requests have been received for this subscription.",
-                    details: [CloudErrorBody.Detail(code: "TooManyRequests", message: policyWindow, target: "GuestPatch3Min")]
-                )
+            let capacity = self.ledger.budgets.guestPatchVM?.capacity ?? 0
+            return try self.computeThrottled(
+                .guestPatchVM,
+                allowedRequestCount: capacity,
+                measuredRequestCount: capacity + attempt,
+                retryAfterSeconds: retryAfter,
+                levels: [BudgetLedger.Level(name: .guestPatchVM, remaining: 0)]
             )
-            response.setHeader("Retry-After", String(retryAfter))
-            response.setHeader("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/GuestPatch3Min;0,Microsoft.Compute/GuestPatch30Min;0")
-            return response
 
+        default:
+            return nil
+        }
+    }
+
+    /// The error a POST that passed throttling gets before any operation starts, or `nil` when it is accepted.
+    private func rejection(for vm: EmulatedVM, attempt: Int) throws -> EmulatorResponse? {
+        switch vm.behavior {
         case .serverError(let times, let status, let retryAfter) where attempt <= times:
             var response = try EmulatorResponse.json(status, Self.serverErrorBody(status: status, vm: vm))
             if let retryAfter {
@@ -129,13 +152,7 @@ extension AzureEmulator {
     }
 
     /// Starts the operation (202) or, for `.synchronous` VMs, answers with the result (200).
-    private func accept(
-        vm: EmulatedVM,
-        runtime: VMRuntime,
-        request: IncomingRequest,
-        apiVersion: String,
-        now: ContinuousClock.Instant
-    ) throws -> EmulatorResponse {
+    private func accept(vm: EmulatedVM, request: IncomingRequest, apiVersion: String) throws -> EmulatorResponse {
         if vm.behavior == .synchronous {
             return try .json(200, vm.result)
         }

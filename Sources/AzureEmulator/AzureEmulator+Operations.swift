@@ -1,33 +1,36 @@
 /// `GET` of the Azure-AsyncOperation (status) and Location (result) URLs.
 extension AzureEmulator {
+    /// What a poll of `operationID` in that subscription and region is about: its VM when the operation is
+    /// known there (an operation read from another subscription or region is unknown).
+    func pollScope(subscriptionID: String, location: String, operationID: String) -> RequestScope {
+        let operation = self.operations[operationID.lowercased()].flatMap { operation in
+            operation.subscriptionID.lowercased() == subscriptionID.lowercased()
+                && operation.location.lowercased() == location.lowercased() ? operation : nil
+        }
+        return RequestScope(subscriptionID: subscriptionID, location: location, vmResourceID: operation?.vmKey)
+    }
+
+    /// Answers a poll after the GetOperation buckets of `scope` (the poll's VM and region) admitted it.
     func pollOperation(
-        subscriptionID: String,
-        location: String,
         operationID: String,
+        scope: RequestScope,
         isResult: Bool,
-        request: IncomingRequest,
         now: ContinuousClock.Instant
     ) throws -> EmulatorResponse {
-        guard var operation = self.operations[operationID.lowercased()],
-            operation.subscriptionID.lowercased() == subscriptionID.lowercased(),
-            operation.location.lowercased() == location.lowercased()
-        else {
+        var remaining: String?
+        if let throttled = try self.computeThrottling([.getOperationVM, .getOperationRegion], scope: scope, now: now, remaining: &remaining) {
+            return throttled
+        }
+        guard scope.vmResourceID != nil, var operation = self.operations[operationID.lowercased()] else {
             return try Self.operationNotFound()
         }
         if case .lost = operation.outcome {
             return try Self.operationNotFound()
         }
-        var response = try self.advance(&operation, isResult: isResult, now: now)
+        var response = try self.advance(&operation, isResult: isResult)
         self.operations[operation.id] = operation
-
-        if var runtime = self.runtimes[operation.vmKey] {
-            let threeMinutes = runtime.getOperation3Min.take(at: now)
-            let thirtyMinutes = runtime.getOperation30Min.take(at: now)
-            self.runtimes[operation.vmKey] = runtime
-            response.setHeader(
-                "x-ms-ratelimit-remaining-resource",
-                "Microsoft.Compute/GetOperation3Min;\(threeMinutes),Microsoft.Compute/GetOperation30Min;\(thirtyMinutes)"
-            )
+        if let remaining {
+            response.setHeader("x-ms-ratelimit-remaining-resource", remaining)
         }
         response.setHeader("Retry-After", String(self.configuration.retryAfterSeconds))
         response.delay += operation.extraLatency
@@ -35,7 +38,7 @@ extension AzureEmulator {
     }
 
     /// Counts the poll, moves the operation to its terminal state when due, and builds the answer.
-    private func advance(_ operation: inout OperationRecord, isResult: Bool, now: ContinuousClock.Instant) throws -> EmulatorResponse {
+    private func advance(_ operation: inout OperationRecord, isResult: Bool) throws -> EmulatorResponse {
         if operation.pollErrorsRemaining > 0 {
             operation.pollErrorsRemaining -= 1
             return try .json(

@@ -23,9 +23,11 @@ public actor AzureEmulator {
     var runtimes: [String: VMRuntime] = [:]
     var operations: [String: OperationRecord] = [:]
     var issuedTokens: [String: IssuedToken] = [:]
-    var subscriptionBuckets: [String: SubscriptionBuckets] = [:]
+    var ledger: BudgetLedger
     var tokenFailure: TokenEndpointFailure?
     private var entries: [JournalEntry] = []
+    private let clockStart: ContinuousClock.Instant
+    private var clockOffset: Duration = .zero
 
     /// Case-insensitive lookups into the fleet.
     struct FleetIndex: Sendable {
@@ -53,7 +55,7 @@ public actor AzureEmulator {
     struct Handled: Sendable {
         var response: EmulatorResponse
         var kind: JournalEntry.Kind
-        var vmResourceID: String?
+        var scope = RequestScope()
     }
 
     /// Creates an emulator; the fleet is generated (or taken from `configuration.fleet`) here.
@@ -65,6 +67,22 @@ public actor AzureEmulator {
         let vms = FleetGenerator.fleet(for: configuration)
         self.vms = vms
         self.index = FleetIndex(vms)
+        self.ledger = BudgetLedger(budgets: configuration.budgets)
+        self.clockStart = ContinuousClock.now
+    }
+
+    /// The emulator's current time: real time (``EmulatorClockMode/realTime``) or the start time
+    /// (``EmulatorClockMode/manual``), plus every ``advanceClock(by:)`` so far.
+    public var now: ContinuousClock.Instant {
+        switch self.configuration.clockMode {
+        case .realTime: ContinuousClock.now + self.clockOffset
+        case .manual: self.clockStart + self.clockOffset
+        }
+    }
+
+    /// Moves the emulator's clock forward: buckets refill and tokens age as if `duration` had passed.
+    public func advanceClock(by duration: Duration) {
+        self.clockOffset += max(.zero, duration)
     }
 
     /// The VMs, in generation order.
@@ -120,7 +138,7 @@ public actor AzureEmulator {
 
     /// Expires every token issued so far: ARM requests bearing one get 401 `ExpiredAuthenticationToken`.
     public func revokeIssuedTokens() {
-        let now = ContinuousClock.now
+        let now = self.now
         let wallClock = AzureTimestamp.now()
         for token in self.issuedTokens.keys {
             self.issuedTokens[token]?.expiresAt = now
@@ -147,11 +165,11 @@ public actor AzureEmulator {
 
     /// Answers one request: routes it, applies the ARM gate and decoration, journals and logs it.
     func handle(_ request: IncomingRequest) throws -> EmulatorResponse {
-        let now = ContinuousClock.now
+        let now = self.now
         let route = Route(path: request.path)
         var handled = try self.dispatch(route, request: request, now: now)
         if route.isARM {
-            self.decorateARMResponse(&handled.response, route: route, request: request, now: now)
+            self.decorateARMResponse(&handled.response, request: request)
         }
         let clientRequestID = route.isARM ? request.header("x-ms-client-request-id") : request.header("client-request-id")
         self.entries.append(
@@ -160,12 +178,15 @@ public actor AzureEmulator {
                 method: request.method,
                 path: request.path,
                 query: request.query,
-                vmResourceID: handled.vmResourceID,
+                vmResourceID: handled.scope.vmResourceID,
                 status: handled.response.status,
                 hadBearerToken: request.bearerToken != nil,
                 clientRequestID: clientRequestID,
                 userAgent: request.header("user-agent"),
-                at: now
+                at: now,
+                subscriptionID: handled.scope.subscriptionID,
+                location: handled.scope.location,
+                throttledBy: handled.response.throttledBy
             )
         )
         self.logger.debug(
@@ -175,7 +196,7 @@ public actor AzureEmulator {
                 "http.path": "\(request.path)",
                 "http.status": "\(handled.response.status)",
                 "emulator.kind": "\(handled.kind.rawValue)",
-                "vm.id": "\(handled.vmResourceID ?? "-")",
+                "vm.id": "\(handled.scope.vmResourceID ?? "-")",
                 "azure.request_id": "\(handled.response.header("x-ms-request-id") ?? "-")",
             ]
         )
@@ -200,36 +221,35 @@ public actor AzureEmulator {
         case .assessPatches(let subscriptionID, let resourceGroup, let vmName):
             let key = "/subscriptions/\(subscriptionID)/resourceGroups/\(resourceGroup)/providers/Microsoft.Compute/virtualMachines/\(vmName)"
                 .lowercased()
-            let response = try self.gated(request, now: now) { apiVersion in
+            let response = try self.gated(request, subscriptionID: subscriptionID, now: now) { apiVersion in
                 try self.assessPatches(
                     subscriptionID: subscriptionID, resourceGroup: resourceGroup, vmName: vmName,
                     request: request, apiVersion: apiVersion, now: now
                 )
             }
-            return Handled(response: response, kind: .assessPatches, vmResourceID: key)
-        case .operation(let subscriptionID, let location, let operationID):
-            let isResult = request.queryValue("monitor")?.lowercased() == "true"
-            let response = try self.gated(request, now: now) { _ in
-                try self.pollOperation(
-                    subscriptionID: subscriptionID, location: location, operationID: operationID,
-                    isResult: isResult, request: request, now: now
-                )
-            }
+            let location = self.index.byKey[key].map { self.vms[$0].location }
             return Handled(
                 response: response,
-                kind: isResult ? .operationResult : .operationStatus,
-                vmResourceID: self.operations[operationID.lowercased()]?.vmKey
+                kind: .assessPatches,
+                scope: RequestScope(subscriptionID: subscriptionID, location: location, vmResourceID: key)
             )
+        case .operation(let subscriptionID, let location, let operationID):
+            let isResult = request.queryValue("monitor")?.lowercased() == "true"
+            let scope = self.pollScope(subscriptionID: subscriptionID, location: location, operationID: operationID)
+            let response = try self.gated(request, subscriptionID: subscriptionID, now: now) { _ in
+                try self.pollOperation(operationID: operationID, scope: scope, isResult: isResult, now: now)
+            }
+            return Handled(response: response, kind: isResult ? .operationResult : .operationStatus, scope: scope)
         case .listSubscriptions:
-            let response = try self.gated(request, now: now) { _ in try self.listSubscriptions() }
+            let response = try self.gated(request, subscriptionID: nil, now: now) { _ in try self.listSubscriptions() }
             return Handled(response: response, kind: .listSubscriptions)
         case .listVirtualMachines(let subscriptionID, let resourceGroup):
-            let response = try self.gated(request, now: now) { apiVersion in
+            let response = try self.gated(request, subscriptionID: subscriptionID, now: now) { apiVersion in
                 try self.listVirtualMachines(
                     subscriptionID: subscriptionID, resourceGroup: resourceGroup, request: request, apiVersion: apiVersion
                 )
             }
-            return Handled(response: response, kind: .listVirtualMachines)
+            return Handled(response: response, kind: .listVirtualMachines, scope: RequestScope(subscriptionID: subscriptionID))
         case .unknown:
             let body = CloudErrorBody(code: "NotFound", message: "The emulator has no endpoint for '\(request.method) \(request.path)'.")
             return Handled(response: try .json(404, body), kind: .other)

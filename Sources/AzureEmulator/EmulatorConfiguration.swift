@@ -40,8 +40,13 @@ public struct EmulatorConfiguration: Sendable {
     public var acceptedAudiences: [String]
     /// The number of VMs per page of the VM list endpoints.
     public var listPageSize: Int
+    /// The throttling budgets enforced; Azure's real ones by default (see docs/emulator.md).
+    public var budgets: EmulatorBudgets
+    /// Whether the emulator's clock (token buckets, token expiry, journal times) follows real time.
+    public var clockMode: EmulatorClockMode
 
-    /// Creates a configuration; the defaults suit tests (no `Retry-After` delay, no latency, 2 polls).
+    /// Creates a configuration; the defaults suit tests (no `Retry-After` delay, no latency, 2 polls) and enforce
+    /// Azure's real throttling budgets.
     public init(
         seed: UInt64 = 1,
         subscriptionCount: Int = 3,
@@ -56,7 +61,9 @@ public struct EmulatorConfiguration: Sendable {
         latency: Duration = .zero,
         fleet: [EmulatedVM]? = nil,
         acceptedAudiences: [String] = Self.armAudiences,
-        listPageSize: Int = 50
+        listPageSize: Int = 50,
+        budgets: EmulatorBudgets = .azure,
+        clockMode: EmulatorClockMode = .realTime
     ) {
         self.seed = seed
         self.subscriptionCount = subscriptionCount
@@ -72,6 +79,8 @@ public struct EmulatorConfiguration: Sendable {
         self.fleet = fleet
         self.acceptedAudiences = acceptedAudiences
         self.listPageSize = listPageSize
+        self.budgets = budgets
+        self.clockMode = clockMode
     }
 
     /// The subscription ids the generated fleet uses, derived from ``seed``.

@@ -76,6 +76,8 @@ struct EmulatorResponse: Sendable {
     var headers: [HeaderField]
     var body: [UInt8]
     var delay: Duration
+    /// For a 429: the budget that refused the request, for the journal.
+    var throttledBy: BudgetName?
 
     init(status: Int, headers: [HeaderField] = [], body: [UInt8] = [], delay: Duration = .zero) {
         self.status = status

@@ -1,7 +1,7 @@
 /// One request the emulator answered, recorded in arrival order.
 public struct JournalEntry: Sendable {
     /// What the request was for.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// `POST /{tenant}/oauth2/v2.0/token`.
         case token
         /// `GET /{tenant}/v2.0/.well-known/openid-configuration`.
@@ -38,8 +38,14 @@ public struct JournalEntry: Sendable {
     public var clientRequestID: String?
     /// The `User-Agent` header, when sent.
     public var userAgent: String?
-    /// When the emulator handled the request.
+    /// When the emulator handled the request, on the emulator's clock (see ``EmulatorClockMode``).
     public var at: ContinuousClock.Instant
+    /// The subscription id an ARM request names in its path, as written there.
+    public var subscriptionID: String?
+    /// The VM's region: from the VM for assessPatches, from the URL for polls; `nil` for an unknown VM.
+    public var location: String?
+    /// For a 429 the emulator answered: the budget that refused it (a forced throttle names the budget it imitates).
+    public var throttledBy: BudgetName?
 
     /// Creates an entry.
     public init(
@@ -52,7 +58,10 @@ public struct JournalEntry: Sendable {
         hadBearerToken: Bool,
         clientRequestID: String?,
         userAgent: String?,
-        at: ContinuousClock.Instant
+        at: ContinuousClock.Instant,
+        subscriptionID: String? = nil,
+        location: String? = nil,
+        throttledBy: BudgetName? = nil
     ) {
         self.kind = kind
         self.method = method
@@ -64,5 +73,13 @@ public struct JournalEntry: Sendable {
         self.clientRequestID = clientRequestID
         self.userAgent = userAgent
         self.at = at
+        self.subscriptionID = subscriptionID
+        self.location = location
+        self.throttledBy = throttledBy
+    }
+
+    /// `subscription/region`, lower-cased: the key of the per-subscription-and-region budgets; `nil` without both.
+    public var subscriptionRegion: String? {
+        BudgetName.guestPatchRegion.key(of: self)
     }
 }

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import AzureCompute
+import CoreMetrics
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOSSL
 import PatchscanStore
@@ -10,30 +12,63 @@ import PatchscanStore
 public struct Dependencies: Sendable {
     /// Environment variables, for secrets named by `credential.secretEnv`.
     public var environment: [String: String]
-    /// Paces retries and polls and measures deadlines and token lifetimes.
+    /// Paces retries, polls and rate limits, and measures deadlines and token lifetimes.
     public var clock: any Clock<Duration>
     /// Retry jitter; tests pass the identity for exact pacing.
     public var jitter: @Sendable (Duration) -> Duration
+    /// Receives patchscan's metrics; `main` bootstraps Prometheus, tests pass a registry of their own.
+    public var metricsFactory: any MetricsFactory
 
-    /// Creates dependencies; the defaults are the real process environment and clock.
+    /// Creates dependencies; the defaults are the real process environment, clock and metrics backend.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any Clock<Duration> = ContinuousClock(),
-        jitter: @escaping @Sendable (Duration) -> Duration = RetryPolicy.proportionalJitter
+        jitter: @escaping @Sendable (Duration) -> Duration = RetryPolicy.proportionalJitter,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.environment = environment
         self.clock = clock
         self.jitter = jitter
+        self.metricsFactory = metricsFactory
     }
 }
 
-/// The composition root: opens the store, builds the one HTTP client of the process, the token cache and
-/// the Azure client, runs `body` with a ``Scanner``, then shuts the HTTP client down.
-public func withScanner<T: Sendable>(
+/// The parts a patchscan process is built from: the store, the one Azure client with its rate limits, the
+/// assessment slots and the metrics.
+public struct Runtime: Sendable {
+    /// The settings the process started with.
+    public let settings: Settings
+    /// The open database.
+    public let store: PatchscanStore
+    /// The Azure client (one HTTP client for the process).
+    public let client: ComputeClient
+    /// Caps assessments in flight, in total and per subscription.
+    public let slots: AssessmentSlots
+    /// patchscan's metrics.
+    public let metrics: PatchscanMetrics
+    /// What the runtime was built with.
+    public let dependencies: Dependencies
+
+    /// A runner whose claims are held by `holder`, reporting outcomes and operations to the metrics.
+    public func runner(holder: LeaseHolder) -> AssessmentRunner {
+        let metrics = metrics
+        return AssessmentRunner(
+            assessor: client, store: store, clock: dependencies.clock, claimOwner: holder.owner,
+            observer: AssessmentObserver(
+                finished: { metrics.recordAssessment(outcome: $0.outcome) },
+                operations: OperationsInFlight(onStart: { metrics.lroStarted() }, onEnd: { metrics.lroFinished() })
+            )
+        )
+    }
+}
+
+/// The composition root: reads the secret, opens the store, builds the one HTTP client of the process, the token
+/// cache, the rate limiter and the Azure client, runs `body`, then shuts the HTTP client down.
+public func withRuntime<T: Sendable>(
     settings: Settings,
     dependencies: Dependencies = Dependencies(),
     logger: Logger,
-    _ body: (Scanner, PatchscanStore) async throws -> T
+    _ body: (Runtime) async throws -> T
 ) async throws -> T {
     let secret: String
     do {
@@ -47,15 +82,19 @@ public func withScanner<T: Sendable>(
     } catch {
         throw StartupError(code: .database, message: "\(error)")
     }
-    let interrupted = try await store.markInterruptedRuns()
-    if interrupted > 0 {
-        logger.notice("Marked scan runs left unfinished by an earlier process as interrupted", metadata: ["scan.interrupted_runs": "\(interrupted)"])
-    }
-
-    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try httpConfiguration(settings.azure))
+    var configuration = try httpConfiguration(settings.azure)
+    // Each assessment in flight may hold a connection while it polls; AsyncHTTPClient's default of 8 per host would
+    // cap the request rate long before Azure's budgets do.
+    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, settings.scan.concurrency)
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
-        let scanner = try makeScanner(settings: settings, secret: secret, httpClient: httpClient, dependencies: dependencies, logger: logger, store: store)
-        let value = try await body(scanner, store)
+        let metrics = PatchscanMetrics(factory: dependencies.metricsFactory)
+        let client = try makeClient(settings: settings, secret: secret, httpClient: httpClient, metrics: metrics, dependencies: dependencies, logger: logger)
+        let runtime = Runtime(
+            settings: settings, store: store, client: client, slots: AssessmentSlots(settings: settings), metrics: metrics,
+            dependencies: dependencies
+        )
+        let value = try await body(runtime)
         try await httpClient.shutdown()
         return value
     } catch {
@@ -64,15 +103,38 @@ public func withScanner<T: Sendable>(
     }
 }
 
-private func makeScanner(
+/// Builds a ``Scanner`` for one-off scans (`patchscan scan`) and runs `body` with it.
+public func withScanner<T: Sendable>(
+    settings: Settings,
+    dependencies: Dependencies = Dependencies(),
+    logger: Logger,
+    _ body: (Scanner, PatchscanStore) async throws -> T
+) async throws -> T {
+    try await withRuntime(settings: settings, dependencies: dependencies, logger: logger) { runtime in
+        let interrupted = try await runtime.store.markInterruptedRuns(now: Date())
+        if interrupted > 0 {
+            logger.notice("Marked scan runs left unfinished by an earlier process as interrupted", metadata: ["scan.interrupted_runs": "\(interrupted)"])
+        }
+        let holder = LeaseHolder.scan()
+        let scanner = Scanner(
+            runner: runtime.runner(holder: holder), store: runtime.store, settings: settings, holder: holder,
+            slots: runtime.slots, clock: dependencies.clock, logger: logger
+        )
+        return try await body(scanner, runtime.store)
+    }
+}
+
+private func makeClient(
     settings: Settings,
     secret: String,
     httpClient: HTTPClient,
+    metrics: PatchscanMetrics,
     dependencies: Dependencies,
-    logger: Logger,
-    store: PatchscanStore
-) throws -> Scanner {
-    let transport = AsyncHTTPClientTransport(client: httpClient)
+    logger: Logger
+) throws -> ComputeClient {
+    let transport = InstrumentedTransport(
+        wrapping: AsyncHTTPClientTransport(client: httpClient), metrics: metrics, clock: dependencies.clock
+    )
     let configuration = ComputeClientConfiguration(
         resourceManager: settings.azure.resourceManager,
         apiVersion: settings.azure.apiVersion,
@@ -91,7 +153,7 @@ private func makeScanner(
             logger: logger
         )
         let tokens = makeTokenCache(credential: credential, scope: configuration.tokenScope, clock: dependencies.clock, logger: logger)
-        let client = try ComputeClient(
+        return try ComputeClient(
             configuration: configuration,
             transport: transport,
             tokens: tokens,
@@ -100,11 +162,11 @@ private func makeScanner(
                 pollIntervalFloor: settings.scan.pollIntervalFloor,
                 pollIntervalCeiling: settings.scan.pollIntervalCeiling,
                 jitter: dependencies.jitter
+            ),
+            throttle: RateLimiter(
+                settings: settings.rateLimits, clock: dependencies.clock, metricsFactory: dependencies.metricsFactory,
+                logger: logger
             )
-        )
-        return Scanner(
-            assessor: client, store: store, scan: settings.scan, thresholds: settings.thresholds,
-            clock: dependencies.clock, logger: logger
         )
     } catch {
         throw StartupError(code: .azureClient, message: "\(error)")

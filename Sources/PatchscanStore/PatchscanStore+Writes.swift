@@ -37,8 +37,17 @@ extension PatchscanStore {
     ///   - startedAt: When the run started.
     ///   - plannedVMCount: How many VMs the run will assess; not negative.
     ///   - version: The patchscan version, recorded for run history.
+    ///   - owner: The process that runs it (see ``claimVMs(_:owner:now:until:)``); `nil` for an unowned run.
+    ///   - leaseExpiresAt: Until when the run counts as alive without a ``renewLeases(owner:until:)``;
+    ///     ``markInterruptedRuns(now:)`` leaves a run with a live lease alone. `nil`: no lease.
     /// - Returns: The new `scan_run.id`.
-    public func startRun(startedAt: Date, plannedVMCount: Int, version: String) async throws -> Int64 {
+    public func startRun(
+        startedAt: Date,
+        plannedVMCount: Int,
+        version: String,
+        owner: String? = nil,
+        leaseExpiresAt: Date? = nil
+    ) async throws -> Int64 {
         guard plannedVMCount >= 0 else {
             throw StoreError(
                 code: .invalidArgument,
@@ -47,15 +56,24 @@ extension PatchscanStore {
         }
         return try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO scan_run (started_at, status, vm_count, patchscan_version) VALUES (?, 'running', ?, ?)",
-                arguments: [startedAt, plannedVMCount, version]
+                sql: """
+                    INSERT INTO scan_run (started_at, status, vm_count, patchscan_version, owner, lease_expires_at)
+                    VALUES (?, 'running', ?, ?, ?, ?)
+                    """,
+                arguments: [startedAt, plannedVMCount, version, owner, leaseExpiresAt]
             )
             return db.lastInsertedRowID
         }
     }
 
     /// Records one VM's assessment in one transaction: the assessment row, its patches and their
-    /// classifications, its flags, and the run counters.
+    /// classifications, its flags, the run counters, and the VM's scheduling state: its pending operation is
+    /// deleted, `vm.last_assessed_at` becomes the assessment's `startedAt`, `vm.next_due_at` becomes
+    /// ``AssessmentWrite/nextDueAt`` when set, and the VM's claim is released when it belongs to
+    /// ``AssessmentWrite/claimOwner``.
+    ///
+    /// A write with outcome ``StoredOutcome/skippedInFlight`` records the row and counters only: the VM was not
+    /// assessed, and its scheduling state belongs to the process assessing it.
     ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/runNotFound``, ``StoreError/Code/runNotRunning``,
     ///   ``StoreError/Code/vmNotFound``, ``StoreError/Code/duplicateAssessment`` or
@@ -66,6 +84,9 @@ extension PatchscanStore {
         let classificationsJSON = try assessment.patches.map { try Self.jsonArrayText($0.classifications) }
         try await writer.write { db in
             try Self.checkCanRecord(db, runID: assessment.runID, vmID: assessment.vmID)
+            if assessment.outcome != StoredOutcome.skippedInFlight {
+                try Self.updateSchedule(db, after: assessment)
+            }
             try Self.insertAssessment(db, assessment)
             let assessmentID = db.lastInsertedRowID
             try Self.insertPatches(db, assessment.patches, classificationsJSON: classificationsJSON, assessmentID: assessmentID)
@@ -117,15 +138,25 @@ extension PatchscanStore {
         }
     }
 
-    /// Marks every run still `running` as `interrupted`, leaving `finished_at` NULL (the crash time is unknown).
+    /// Marks every run still `running` whose lease has expired (or that has none) as `interrupted`, leaving
+    /// `finished_at` NULL (the crash time is unknown).
     ///
-    /// Call it once at startup, before starting a run: a run left `running` belongs to a process that stopped
-    /// without finishing it. Its counters already match its recorded assessments.
+    /// Call it once at startup, before starting a run: a run left `running` without a live lease belongs to a
+    /// process that stopped without finishing it. Its counters already match its recorded assessments. A run whose
+    /// `lease_expires_at` is after `now` belongs to a live process (the daemon, while `patchscan scan` starts) and
+    /// is left alone.
     ///
+    /// - Parameter owner: Also marks this owner's runs whatever their lease: a restarted daemon's earlier runs.
     /// - Returns: How many runs were marked.
-    public func markInterruptedRuns() async throws -> Int {
+    public func markInterruptedRuns(now: Date = Date(), owner: String? = nil) async throws -> Int {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE scan_run SET status = 'interrupted' WHERE status = 'running'")
+            try db.execute(
+                sql: """
+                    UPDATE scan_run SET status = 'interrupted'
+                    WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ? OR owner = ?)
+                    """,
+                arguments: [now, owner]
+            )
             return db.changesCount
         }
     }

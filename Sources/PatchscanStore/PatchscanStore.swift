@@ -108,6 +108,9 @@ public struct PatchscanStore: Sendable {
         migrator.registerMigration(SchemaV1.identifier) { db in
             try SchemaV1.migrate(db)
         }
+        migrator.registerMigration(SchemaV2.identifier) { db in
+            try SchemaV2.migrate(db)
+        }
         return migrator
     }
 

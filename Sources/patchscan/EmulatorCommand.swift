@@ -40,7 +40,46 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Write a patchscan configuration for this emulator and its fleet to this file once listening.")
     var writeConfig: String?
 
+    @Option(help: "Multiply every throttling budget (burst and refill) by this factor; 1 enforces Azure's real limits. See docs/emulator.md.")
+    var budgetScale = 1.0
+
+    @Flag(help: "Enforce no throttling budget (the options below still enable the ones they name).")
+    var unlimitedBudgets = false
+
+    @Option(help: "assessPatches budget per subscription and region: refill per minute (Azure: 200).")
+    var guestPatchPerMinute: Double?
+
+    @Option(help: "assessPatches budget per subscription and region: burst (Azure: 600).")
+    var guestPatchBurst: Int?
+
+    @Option(help: "assessPatches budget per VM: refill per minute (Azure: 2).")
+    var vmGuestPatchPerMinute: Double?
+
+    @Option(help: "assessPatches budget per VM: burst (Azure: 6).")
+    var vmGuestPatchBurst: Int?
+
+    @Option(help: "ARM write budget per subscription: refill per second (Azure: 10).")
+    var armWritesPerSecond: Double?
+
+    @Option(help: "ARM write budget per subscription: burst (Azure: 200).")
+    var armWritesBurst: Int?
+
+    @Option(help: "ARM read budget per subscription: refill per second (Azure: 25).")
+    var armReadsPerSecond: Double?
+
+    @Option(help: "ARM read budget per subscription: burst (Azure: 250).")
+    var armReadsBurst: Int?
+
+    @Option(help: "Seconds sent in Retry-After on the Compute RP's 429s (default 60; Azure sends up to 1200).")
+    var computeRetryAfter: Int?
+
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard budgetScale > 0 else {
+            throw ValidationError("--budget-scale must be above 0 (got \(budgetScale)); use --unlimited-budgets to enforce none.")
+        }
+    }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
@@ -56,6 +95,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.clientID = clientId
         configuration.clientSecret = secret
         configuration.retryAfterSeconds = retryAfter
+        configuration.budgets = budgets()
         let emulator = AzureEmulator(configuration: configuration, logger: logger)
         let fleet = await emulator.fleet
         try await emulator.run(host: host, port: port) { [self] bound in
@@ -71,6 +111,27 @@ struct EmulatorCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension EmulatorCommand {
+    /// Azure's budgets (or none), scaled, then the explicit per-bucket options.
+    func budgets() -> EmulatorBudgets {
+        var budgets = (unlimitedBudgets ? EmulatorBudgets.unlimited : EmulatorBudgets.azure).scaled(by: budgetScale)
+        let overrides: [(BudgetName, burst: Int?, refillPerSecond: Double?)] = [
+            (.guestPatchRegion, guestPatchBurst, guestPatchPerMinute.map { $0 / 60 }),
+            (.guestPatchVM, vmGuestPatchBurst, vmGuestPatchPerMinute.map { $0 / 60 }),
+            (.armWrites, armWritesBurst, armWritesPerSecond),
+            (.armReads, armReadsBurst, armReadsPerSecond),
+        ]
+        for (name, burst, refillPerSecond) in overrides where burst != nil || refillPerSecond != nil {
+            guard var bucket = budgets[name] ?? EmulatorBudgets.azure[name] else { continue }
+            bucket.capacity = burst ?? bucket.capacity
+            bucket.refillPerSecond = refillPerSecond ?? bucket.refillPerSecond
+            budgets[name] = bucket
+        }
+        budgets.computeRetryAfterSeconds = computeRetryAfter ?? budgets.computeRetryAfterSeconds
+        return budgets
     }
 }
 

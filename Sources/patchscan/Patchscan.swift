@@ -13,6 +13,6 @@ struct Patchscan: AsyncParsableCommand {
             1 the scan could not run (bad config, unreadable secret, database error); 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, CheckConfigCommand.self, DemoCommand.self, EmulatorCommand.self]
+        subcommands: [RunCommand.self, ScanCommand.self, CheckConfigCommand.self, DemoCommand.self, EmulatorCommand.self]
     )
 }

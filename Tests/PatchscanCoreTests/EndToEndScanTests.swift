@@ -9,7 +9,7 @@ import Testing
 struct EndToEndScanTests {
     @Test("a few hundred VMs: the database equals the emulator's ground truth field by field")
     func groundTruth() async throws {
-        let harness = ScanHarness(emulator: EmulatorConfiguration(seed: 42, subscriptionCount: 3, vmsPerSubscription: 100))
+        let harness = ScanHarness(emulator: EmulatorConfiguration(seed: 42, subscriptionCount: 3, vmsPerSubscription: 100, budgets: .unlimited))
         let outcome = try await harness.run()
         let summary = outcome.summary
         #expect(outcome.fleet.count == 300)
@@ -109,8 +109,8 @@ struct EndToEndScanTests {
                 osType: index.isMultiple(of: 2) ? .linux : .windows, behavior: entry.0, seed: UInt64(index + 1)
             )
         }
-        var harness = ScanHarness(emulator: EmulatorConfiguration(fleet: fleet))
-        harness.scan.deadline = .seconds(2)
+        var harness = ScanHarness(emulator: EmulatorConfiguration(fleet: fleet, budgets: .unlimited))
+        harness.scan.deadline = .seconds(4)
         let outcome = try await harness.run()
         let rows = try await outcome.store.assessments(runID: outcome.summary.runID)
         #expect(rows.count == cases.count)

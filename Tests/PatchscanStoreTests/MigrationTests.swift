@@ -16,28 +16,31 @@ struct MigrationTests {
             ["index", "flag_on_vm_id"],
             ["index", "patch_classification_on_classification"],
             ["index", "patch_on_assessment_id"],
+            ["index", "pending_operation_on_run_id"],
             ["index", "scan_run_on_status"],
             ["table", "assessment"],
             ["table", "flag"],
             ["table", "patch"],
             ["table", "patch_classification"],
+            ["table", "pending_operation"],
             ["table", "scan_run"],
             ["table", "vm"],
+            ["table", "vm_claim"],
             ["view", "latest_assessment"],
         ])
         let applied = try await database.queue.read { db in try PatchscanStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2"])
     }
 
     /// The column names are the public interface documented in the README.
     @Test(arguments: [
         ("vm", [
             "id", "resource_id", "subscription_id", "resource_group", "name", "location", "vm_group",
-            "first_seen_at", "last_seen_at",
+            "first_seen_at", "last_seen_at", "next_due_at", "last_assessed_at",
         ]),
         ("scan_run", [
             "id", "started_at", "finished_at", "status", "vm_count", "succeeded_count", "failed_count",
-            "flagged_vm_count", "patchscan_version",
+            "flagged_vm_count", "patchscan_version", "owner", "lease_expires_at",
         ]),
         ("assessment", [
             "id", "run_id", "vm_id", "outcome", "succeeded", "lro_status", "result_status", "assessment_activity_id",
@@ -51,6 +54,10 @@ struct MigrationTests {
         ]),
         ("patch_classification", ["patch_row_id", "classification"]),
         ("flag", ["id", "run_id", "vm_id", "assessment_id", "kind", "value", "threshold"]),
+        ("vm_claim", ["vm_id", "owner", "claimed_at", "expires_at"]),
+        ("pending_operation", [
+            "vm_id", "run_id", "accepted_at", "status_url", "location_url", "request_id", "correlation_id",
+        ]),
         ("latest_assessment", [
             "vm_id", "resource_id", "subscription_id", "resource_group", "vm_name", "location", "vm_group",
             "assessment_id", "run_id", "outcome", "succeeded", "lro_status", "result_status", "assessment_activity_id",
@@ -81,6 +88,9 @@ struct MigrationTests {
             ["flag", "vm_id", "vm", "id", "NO ACTION"],
             ["patch", "assessment_id", "assessment", "id", "CASCADE"],
             ["patch_classification", "patch_row_id", "patch", "id", "CASCADE"],
+            ["pending_operation", "run_id", "scan_run", "id", "NO ACTION"],
+            ["pending_operation", "vm_id", "vm", "id", "CASCADE"],
+            ["vm_claim", "vm_id", "vm", "id", "CASCADE"],
         ])
     }
 
@@ -94,13 +104,13 @@ struct MigrationTests {
     @Test func aDatabaseMigratedByANewerPatchscanIsRefused() async throws {
         let database = try TestDatabase()
         try await database.queue.write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2')")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3')")
         }
         let error = try #require(throws: StoreError.self) {
             try PatchscanStore(writer: database.queue)
         }
         #expect(error.code == .schemaTooNew)
-        #expect(error.message.contains("unknown migrations: v2"))
+        #expect(error.message.contains("unknown migrations: v3"))
         #expect(error.message.contains("Run the newer patchscan"))
     }
 }

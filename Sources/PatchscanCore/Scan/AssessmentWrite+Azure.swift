@@ -34,6 +34,17 @@ extension AssessmentWrite {
         )
     }
 
+    /// Why a VM was recorded as ``ScanOutcome/skippedInFlight``.
+    static let skippedMessage = "another patchscan process (the daemon) is assessing this VM; its result lands in that process's run"
+
+    /// The row for a VM another process held.
+    static func skippedInFlight(runID: Int64, vmID: Int64, at date: Date) -> AssessmentWrite {
+        AssessmentWrite(
+            runID: runID, vmID: vmID, outcome: ScanOutcome.skippedInFlight, succeeded: false, startedAt: date,
+            durationMilliseconds: 0, errorCode: ScanOutcome.skippedInFlight, errorMessage: skippedMessage
+        )
+    }
+
     /// The row for a failed assessment.
     init(error: AzureError, runID: Int64, vmID: Int64, startedAt: Date, elapsed: Duration) {
         self.init(

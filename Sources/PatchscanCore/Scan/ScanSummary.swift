@@ -1,4 +1,5 @@
 import AzureCompute
+import PatchscanStore
 
 /// What one scan cycle did, for the CLI and for logs.
 public struct ScanSummary: Sendable {
@@ -39,4 +40,6 @@ public enum ScanOutcome {
     public static let succeeded = "succeeded"
     /// The operation succeeded but the result's own status is `Failed`.
     public static let assessmentFailed = "assessment_failed"
+    /// Another patchscan process (the daemon) held the VM, so this run did not assess it.
+    public static let skippedInFlight = StoredOutcome.skippedInFlight
 }

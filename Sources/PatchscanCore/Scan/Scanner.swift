@@ -3,29 +3,35 @@ import Foundation
 import Logging
 import PatchscanStore
 
-/// Runs scan cycles: every configured VM assessed once, at most `concurrency` at a time, each ending with
-/// exactly one recorded outcome. A VM's failure is recorded and never cancels its siblings.
+/// Runs one-off scan cycles (`patchscan scan`): every configured VM assessed once, at most `concurrency` at a
+/// time, each ending with exactly one recorded outcome. A VM's failure is recorded and never cancels its siblings.
+///
+/// The scanner claims each VM before assessing it, so it can run against the database of a running daemon: a VM
+/// the daemon holds is recorded as `skipped_in_flight`, an operation a dead process left pending is resumed.
 public struct Scanner: Sendable {
-    let assessor: any PatchAssessor
+    let runner: AssessmentRunner
     let store: PatchscanStore
-    let scan: ScanSettings
-    let thresholds: Thresholds
+    let settings: Settings
+    let holder: LeaseHolder
+    let slots: AssessmentSlots
     let clock: any Clock<Duration>
     let logger: Logger
 
-    /// Creates a scanner.
+    /// Creates a scanner whose claims and run are held by `holder`.
     public init(
-        assessor: any PatchAssessor,
+        runner: AssessmentRunner,
         store: PatchscanStore,
-        scan: ScanSettings,
-        thresholds: Thresholds,
+        settings: Settings,
+        holder: LeaseHolder,
+        slots: AssessmentSlots,
         clock: any Clock<Duration>,
         logger: Logger
     ) {
-        self.assessor = assessor
+        self.runner = runner
         self.store = store
-        self.scan = scan
-        self.thresholds = thresholds
+        self.settings = settings
+        self.holder = holder
+        self.slots = slots
         self.clock = clock
         self.logger = logger
     }
@@ -35,27 +41,36 @@ public struct Scanner: Sendable {
     public func runCycle(targets: [VMTarget]) async throws -> ScanSummary {
         let elapsed = clock.stopwatch()
         let vmIDs = try await store.registerVMs(targets.map(\.registration), seenAt: Date())
-        let runID = try await store.startRun(startedAt: Date(), plannedVMCount: targets.count, version: PatchscanVersion.current)
+        let runID = try await store.startRun(
+            startedAt: Date(), plannedVMCount: targets.count, version: PatchscanVersion.current,
+            owner: holder.owner, leaseExpiresAt: holder.expiry(from: Date())
+        )
         let logger = logger.with(metadata: ["scan.run_id": "\(runID)"])
-        logger.info("Scan cycle started", metadata: ["scan.vm_count": "\(targets.count)", "scan.concurrency": "\(scan.concurrency)"])
+        logger.info("Scan cycle started", metadata: ["scan.vm_count": "\(targets.count)", "scan.concurrency": "\(settings.scan.concurrency)"])
 
+        let work = targets.compactMap { target in vmIDs[target.id.canonicalKey].map { (target, $0) } }
+        let claimed = try await store.claimVMs(
+            work.map(\.1), owner: holder.owner, now: Date(), until: holder.expiry(from: Date())
+        )
+        let pending = Dictionary(
+            try await store.pendingOperations().map { ($0.vmID, $0.acceptedOperation) }, uniquingKeysWith: { first, _ in first }
+        )
         var outcomes: [ScanSummary.VMOutcome] = []
         outcomes.reserveCapacity(targets.count)
-        let work = targets.compactMap { target in vmIDs[target.id.canonicalKey].map { (target, $0) } }
-        try await withThrowingTaskGroup(of: ScanSummary.VMOutcome.self) { group in
-            var pending = work.makeIterator()
-            for _ in 0..<max(1, scan.concurrency) {
-                guard let (target, vmID) = pending.next() else { break }
-                group.addTask { try await assess(target, vmID: vmID, runID: runID, logger: logger) }
+        for (target, vmID) in work where !claimed.contains(vmID) {
+            try await store.recordAssessment(.skippedInFlight(runID: runID, vmID: vmID, at: Date()))
+            outcomes.append(.init(vm: target.id, outcome: ScanOutcome.skippedInFlight, message: AssessmentWrite.skippedMessage, flags: []))
+        }
+        let jobs = Self.interleavedByBudget(
+            work.filter { claimed.contains($0.1) }.map { target, vmID in
+                AssessmentJob(target: target, vmID: vmID, runID: runID, resuming: pending[vmID])
             }
-            while let outcome = try await group.next() {
-                outcomes.append(outcome)
-                if let (target, vmID) = pending.next() {
-                    group.addTask { try await assess(target, vmID: vmID, runID: runID, logger: logger) }
-                }
-            }
+        )
+        outcomes += try await clock.withLeaseRenewal(store: store, holder: holder) {
+            try await assessAll(jobs, logger: logger)
         }
         try await store.finishRun(id: runID, finishedAt: Date(), status: .completed)
+        try await store.releaseAllClaims(owner: holder.owner)
         let summary = ScanSummary(runID: runID, outcomes: outcomes, duration: elapsed())
         logger.info(
             "Scan cycle finished",
@@ -67,38 +82,58 @@ public struct Scanner: Sendable {
         return summary
     }
 
-    private func assess(_ target: VMTarget, vmID: Int64, runID: Int64, logger: Logger) async throws -> ScanSummary.VMOutcome {
-        var logger = logger
-        logger[metadataKey: "vm.id"] = "\(target.id.path)"
-        let startedAt = Date()
-        let elapsed = clock.stopwatch()
-        let write: AssessmentWrite
-        let outcome: ScanSummary.VMOutcome
-        do throws(AzureError) {
-            let response = try await assessor.assessPatches(
-                vm: target.id, location: target.location, deadline: scan.deadline, onAccepted: { _ in }, logger: logger
-            )
-            let resultFailed = response.result.status == .failed
-            let flags = resultFailed ? [] : thresholds.flags(for: response.result)
-            let code = resultFailed ? ScanOutcome.assessmentFailed : ScanOutcome.succeeded
-            write = AssessmentWrite(
-                response: response, outcome: code, runID: runID, vmID: vmID, startedAt: startedAt, elapsed: elapsed(), flags: flags
-            )
-            outcome = .init(vm: target.id, outcome: code, message: response.result.error?.message, flags: flags)
-            logger.debug("VM assessed", metadata: ["scan.outcome": "\(code)", "scan.flags": "\(flags.count)"])
-        } catch {
-            write = AssessmentWrite(error: error, runID: runID, vmID: vmID, startedAt: startedAt, elapsed: elapsed())
-            outcome = .init(vm: target.id, outcome: error.code.name, message: error.message, flags: [])
-            logger.warning(
-                "VM assessment failed",
-                metadata: [
-                    "scan.outcome": "\(error.code)", "error": "\(error.message)",
-                    "azure.request_id": "\(error.requestID ?? "-")",
-                ]
-            )
+    /// Orders jobs round-robin over (subscription, region), keeping the configured order within each: a window of
+    /// jobs waiting on one subscription's exhausted budget would otherwise leave the others' budgets unused.
+    static func interleavedByBudget(_ jobs: [AssessmentJob]) -> [AssessmentJob] {
+        var queues: [[AssessmentJob]] = []
+        var indexByBudget: [String: Int] = [:]
+        for job in jobs {
+            let budget = job.target.id.subscriptionID.lowercased() + "/" + (job.target.location?.lowercased() ?? "")
+            if let index = indexByBudget[budget] {
+                queues[index].append(job)
+            } else {
+                indexByBudget[budget] = queues.count
+                queues.append([job])
+            }
         }
-        try await store.recordAssessment(write)
-        return outcome
+        var interleaved: [AssessmentJob] = []
+        interleaved.reserveCapacity(jobs.count)
+        for round in 0..<(queues.map(\.count).max() ?? 0) {
+            for queue in queues where round < queue.count {
+                interleaved.append(queue[round])
+            }
+        }
+        return interleaved
+    }
+
+    private func assessAll(_ jobs: [AssessmentJob], logger: Logger) async throws -> [ScanSummary.VMOutcome] {
+        let planner = SchedulePlanner(settings: settings.schedule)
+        let nextDue: @Sendable (AssessmentJob, Date, Bool) -> Date? = { job, startedAt, succeeded in
+            succeeded ? planner.nextDue(afterAssessmentAt: startedAt, group: job.target.group) : nil
+        }
+        return try await withThrowingTaskGroup(of: AssessmentCompletion.self) { group in
+            var outcomes: [ScanSummary.VMOutcome] = []
+            var pending = jobs.makeIterator()
+            func start(_ job: AssessmentJob) {
+                group.addTask {
+                    try await slots.withSlot(subscription: job.target.id.subscriptionID) {
+                        try await runner.run(
+                            job, scan: settings.scan, thresholds: settings.thresholds,
+                            nextDue: { nextDue(job, $0, $1) }, logger: logger
+                        )
+                    }
+                }
+            }
+            for _ in 0..<max(1, settings.scan.concurrency) {
+                guard let job = pending.next() else { break }
+                start(job)
+            }
+            while let completion = try await group.next() {
+                if case .recorded(let outcome, _) = completion { outcomes.append(outcome) }
+                if let job = pending.next() { start(job) }
+            }
+            return outcomes
+        }
     }
 }
 
@@ -116,5 +151,12 @@ extension VMTarget {
             resourceID: id.path, subscriptionID: id.subscriptionID, resourceGroup: id.resourceGroup, name: id.name,
             location: location, group: group
         )
+    }
+}
+
+extension PendingOperation {
+    /// The operation as the Azure client resumes it.
+    var acceptedOperation: AcceptedOperation {
+        AcceptedOperation(statusURL: statusURL, locationURL: locationURL, requestID: requestID, correlationID: correlationID)
     }
 }

@@ -18,6 +18,12 @@ public struct Settings: Sendable, Equatable {
     public var scan: ScanSettings
     /// When results are flagged (`thresholds`).
     public var thresholds: Thresholds
+    /// When the daemon assesses each VM (`schedule`).
+    public var schedule: ScheduleSettings
+    /// Client-side rate limits (`rateLimits`).
+    public var rateLimits: RateLimitSettings
+    /// The `/metrics`, `/healthz` and `/readyz` server of `patchscan run` (`metrics`).
+    public var metrics: MetricsSettings
 
     /// Creates settings; the optional sections default as documented.
     public init(
@@ -26,7 +32,10 @@ public struct Settings: Sendable, Equatable {
         credential: CredentialSettings,
         vms: [VMTarget],
         scan: ScanSettings = ScanSettings(),
-        thresholds: Thresholds = Thresholds()
+        thresholds: Thresholds = Thresholds(),
+        schedule: ScheduleSettings = ScheduleSettings(),
+        rateLimits: RateLimitSettings = RateLimitSettings(),
+        metrics: MetricsSettings = MetricsSettings()
     ) {
         self.database = database
         self.azure = azure
@@ -34,6 +43,9 @@ public struct Settings: Sendable, Equatable {
         self.vms = vms
         self.scan = scan
         self.thresholds = thresholds
+        self.schedule = schedule
+        self.rateLimits = rateLimits
+        self.metrics = metrics
     }
 
     /// Reads and decodes the configuration file at `path`.

@@ -15,7 +15,7 @@ struct SettingsDecoder {
             )
             return nil
         }
-        let allowedKeys = ["database", "azure", "credential", "vms", "scan", "thresholds"]
+        let allowedKeys = ["database", "azure", "credential", "vms", "scan", "thresholds", "schedule", "rateLimits", "metrics"]
         guard let map = reader.mapping(LocatedNode(node: root, keyPath: ""), allowedKeys: allowedKeys) else {
             return nil
         }
@@ -27,6 +27,9 @@ struct SettingsDecoder {
         let vms = reader.required("vms", in: map, "the list of virtual machines to assess").flatMap(vms)
         let scan = scan(map.value("scan"))
         let thresholds = thresholds(map.value("thresholds"))
+        let schedule = schedule(map.value("schedule"))
+        let rateLimits = rateLimits(map.value("rateLimits"))
+        let metrics = metrics(map.value("metrics"))
         guard let database, let credential, let vms else { return nil }
         return Settings(
             database: database,
@@ -34,7 +37,10 @@ struct SettingsDecoder {
             credential: credential,
             vms: vms,
             scan: scan,
-            thresholds: thresholds
+            thresholds: thresholds,
+            schedule: schedule,
+            rateLimits: rateLimits,
+            metrics: metrics
         )
     }
 

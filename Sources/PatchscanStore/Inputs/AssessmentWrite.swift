@@ -3,6 +3,9 @@ import Foundation
 /// One VM's assessment outcome in one run, recorded by ``PatchscanStore/recordAssessment(_:)``.
 ///
 /// Text fields that come from Azure are stored verbatim, including enum values this version does not know.
+///
+/// Recording it also updates the VM's scheduling state in the same transaction (see
+/// ``PatchscanStore/recordAssessment(_:)``); an ``StoredOutcome/skippedInFlight`` write leaves that state alone.
 public struct AssessmentWrite: Sendable, Hashable {
     /// The `scan_run` row this assessment belongs to.
     public var runID: Int64
@@ -46,6 +49,11 @@ public struct AssessmentWrite: Sendable, Hashable {
     public var patches: [PatchWrite]
     /// The flags raised for this VM; each kind at most once.
     public var flags: [FlagWrite]
+    /// When the VM is next due (`vm.next_due_at`); `nil` leaves the stored due time unchanged.
+    public var nextDueAt: Date?
+    /// The owner of the claim under which the VM was assessed; the claim is released when it still belongs to this
+    /// owner. `nil` releases no claim.
+    public var claimOwner: String?
 
     /// Creates an assessment write.
     public init(
@@ -69,7 +77,9 @@ public struct AssessmentWrite: Sendable, Hashable {
         requestID: String? = nil,
         correlationID: String? = nil,
         patches: [PatchWrite] = [],
-        flags: [FlagWrite] = []
+        flags: [FlagWrite] = [],
+        nextDueAt: Date? = nil,
+        claimOwner: String? = nil
     ) {
         self.runID = runID
         self.vmID = vmID
@@ -92,5 +102,7 @@ public struct AssessmentWrite: Sendable, Hashable {
         self.correlationID = correlationID
         self.patches = patches
         self.flags = flags
+        self.nextDueAt = nextDueAt
+        self.claimOwner = claimOwner
     }
 }

@@ -6,6 +6,6 @@ public enum RunStatus: String, Sendable, Hashable, CaseIterable, Codable, Databa
     case running
     /// The run finished and recorded every assessment it attempted.
     case completed
-    /// The run stopped early: shutdown, or a crash detected by ``PatchscanStore/markInterruptedRuns()``.
+    /// The run stopped early: shutdown, or a crash detected by ``PatchscanStore/markInterruptedRuns(now:)``.
     case interrupted
 }

@@ -13,6 +13,8 @@ struct ScanHarness {
     var emulator: EmulatorConfiguration
     var scan = ScanSettings(concurrency: 16, deadline: .seconds(60), pollIntervalFloor: .milliseconds(1), pollIntervalCeiling: .milliseconds(50))
     var thresholds = Thresholds(rebootPending: true, criticalAndSecurityPatchCount: 1, otherPatchCount: 20)
+    /// Rate limits far above what the tests send, unless a test is about rate limits.
+    var rateLimits = RateLimitSettings.unconstrained
 
     init(emulator: EmulatorConfiguration) {
         self.emulator = emulator
@@ -35,17 +37,20 @@ struct ScanHarness {
             ),
             vms: try fleet.map { VMTarget(id: try VMResourceID(parsing: $0.resourceID), location: $0.location, group: $0.resourceGroup) },
             scan: scan,
-            thresholds: thresholds
+            thresholds: thresholds,
+            rateLimits: rateLimits
         )
     }
 
-    /// Scans the whole emulated fleet once; `between` runs after each cycle, before the next.
+    /// Scans the whole emulated fleet once; `prepare` runs before the first cycle, `between` after each.
     func run(
         cycles: Int = 1,
         database: String = ScanHarness.temporaryDatabase(),
-        between: @Sendable (RunningEmulator) async throws -> Void = { _ in }
+        between: @Sendable (RunningEmulator) async throws -> Void = { _ in },
+        prepare: @Sendable (AzureEmulator) async throws -> Void = { _ in }
     ) async throws -> ScanRunResult {
         try await withAzureEmulator(configuration: emulator, logger: Logger(label: "emulator")) { running in
+            try await prepare(running.emulator)
             let fleet = await running.emulator.fleet
             let settings = try settings(baseURL: running.baseURL, fleet: fleet, database: database)
             let dependencies = Dependencies(environment: [Self.secretVariable: emulator.clientSecret], jitter: { $0 })
@@ -77,4 +82,14 @@ extension Array where Element == JournalEntry {
     func count(_ kind: JournalEntry.Kind, vm: EmulatedVM? = nil) -> Int {
         self.count { $0.kind == kind && (vm == nil || $0.vmResourceID == vm?.resourceID.lowercased()) }
     }
+}
+
+extension RateLimitSettings {
+    /// Budgets no test reaches, so tests about other things never wait for rate limits.
+    static let unconstrained: RateLimitSettings = {
+        let huge = BucketLimit(rate: .perSecond(1_000_000), burst: 1_000_000)
+        return RateLimitSettings(
+            safetyFactor: 1, assessPatchesPerRegion: huge, assessPatchesPerVM: huge, armWrites: huge, armReads: huge, pollsPerVM: huge
+        )
+    }()
 }

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PatchscanStore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// How `patchscan run` reaches the world outside the scheduler.
+public struct DaemonEnvironment: Sendable {
+    /// The configuration file, re-read on every reload request.
+    public var configurationPath: String
+    /// systemd's notification socket, when running under systemd.
+    public var notifier: SystemdNotifier?
+    /// What `/metrics` serves.
+    public var registry: PrometheusCollectorRegistry
+    /// Called with the metrics server's port once it listens.
+    public var onMetricsListening: @Sendable (Int) async -> Void
+
+    /// Creates the environment.
+    public init(
+        configurationPath: String,
+        notifier: SystemdNotifier?,
+        registry: PrometheusCollectorRegistry,
+        onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configurationPath = configurationPath
+        self.notifier = notifier
+        self.registry = registry
+        self.onMetricsListening = onMetricsListening
+    }
+}
+
+/// Runs the daemon until a graceful shutdown signal (SIGTERM, SIGINT): the scheduler, the configuration reloader
+/// (one reload per element of `reloadRequests`, SIGHUP in production) and the metrics server, as one service group.
+///
+/// - Throws: A ``StartupError`` when the daemon cannot start, or the error that stopped a service.
+public func runDaemon<Reloads: AsyncSequence & Sendable>(
+    settings: Settings,
+    environment: DaemonEnvironment,
+    dependencies: Dependencies = Dependencies(),
+    reloadRequests: Reloads,
+    logger: Logger
+) async throws where Reloads.Element: Sendable {
+    try await withRuntime(settings: settings, dependencies: dependencies, logger: logger) { runtime in
+        let notifier = environment.notifier
+        let metrics = runtime.metrics
+        let holder = SettingsHolder(settings)
+        let health = DaemonHealth(interval: settings.schedule.interval)
+        let reporter = DaemonReporter(
+            ready: { notifier?.notify(.ready) },
+            status: { notifier?.notify(.status($0)) },
+            alive: { notifier?.notify(.watchdog) },
+            stopping: { notifier?.notify(.stopping) },
+            cycleFinished: { duration, finishedAt in
+                metrics.recordCycle(duration: duration)
+                metrics.recordSuccessfulCycle(finishedAt: finishedAt)
+            },
+            flaggedVMs: { metrics.setVMsFlagged($0) },
+            vmCounts: { metrics.setVMs(configured: $0, due: $1, inFlight: $2) }
+        )
+        let scheduler = DaemonService(
+            settings: holder, store: runtime.store, runner: runtime.runner(holder: .daemon()), slots: runtime.slots,
+            holder: .daemon(), clock: dependencies.clock, reporter: reporter, health: health, logger: logger
+        )
+        let reloader = ConfigReloader(
+            path: environment.configurationPath,
+            holder: holder,
+            requests: reloadRequests,
+            events: .init(
+                started: { notifier?.notify(.reloading()) },
+                finished: { applied in
+                    metrics.recordConfigReload(applied: applied)
+                    notifier?.notify(.ready)
+                }
+            ),
+            logger: logger
+        )
+        var services: [any Service] = []
+        if settings.metrics.enabled {
+            services.append(
+                MetricsServer(
+                    address: settings.metrics.address, registry: environment.registry,
+                    readiness: { await health.readiness() }, logger: logger, onListening: environment.onMetricsListening
+                )
+            )
+        }
+        // A service group stops services in reverse order: the scheduler first, the metrics server last.
+        services += [reloader, scheduler]
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
