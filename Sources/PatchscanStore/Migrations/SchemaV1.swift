@@ -4,7 +4,7 @@ import GRDB
 ///
 /// Shipped migrations are never edited: a schema change is a new migration ("v2", …) registered after this one.
 /// The SQL is written out, rather than built with GRDB's schema DSL, because operators read it with `.schema`
-/// and docs/schema.md describes it column by column.
+/// and README.md ("The database") describes it column by column.
 enum SchemaV1 {
     /// The migration identifier recorded in `grdb_migrations`.
     static let identifier = "v1"

@@ -1,0 +1,46 @@
+import AzureCompute
+import AzureEmulator
+import Foundation
+import Logging
+import PatchscanCore
+import PatchscanStore
+import Testing
+
+@Suite("patchscan scan next to a running daemon")
+struct ManualScanBesideDaemonTests {
+    @Test("VMs another process holds are recorded skipped_in_flight and never POSTed; the rest are assessed")
+    func claimedVMsAreSkipped() async throws {
+        let harness = ScanHarness(emulator: EmulatorConfiguration(seed: 41, subscriptionCount: 1, vmsPerSubscription: 6, budgets: .unlimited))
+        let database = ScanHarness.temporaryDatabase()
+        let fleet = try await withAzureEmulator(configuration: harness.emulator, logger: .init(label: "emulator")) { await $0.emulator.fleet }
+        let held = Array(fleet.prefix(2))
+        let daemonStore = try PatchscanStore(path: database)
+        let ids = try await daemonStore.registerVMs(
+            try held.map { vm in
+                let id = try VMResourceID(parsing: vm.resourceID)
+                return VMRegistration(
+                    resourceID: id.path, subscriptionID: id.subscriptionID, resourceGroup: id.resourceGroup, name: id.name,
+                    location: vm.location, group: vm.resourceGroup
+                )
+            },
+            seenAt: Date()
+        )
+        let claimed = try await daemonStore.claimVMs(
+            Array(ids.values), owner: LeaseHolder.daemon(hostName: "test").owner, now: Date(), until: Date().addingTimeInterval(3_600)
+        )
+        #expect(claimed.count == held.count)
+
+        let result = try await harness.run(database: database)
+
+        let outcomes = Dictionary(result.summary.outcomes.map { ($0.vm.name, $0.outcome) }, uniquingKeysWith: { first, _ in first })
+        for vm in fleet {
+            let expected = held.contains { $0.name == vm.name } ? ScanOutcome.skippedInFlight : ScanOutcome.succeeded
+            #expect(outcomes[vm.name] == expected, "\(vm.name)")
+        }
+        for vm in held {
+            #expect(result.journal.count(.assessPatches, vm: vm) == 0)
+        }
+        // The daemon's claims survive the manual run.
+        #expect(try await daemonStore.claimedVMIDs(now: Date()) == Set(ids.values))
+    }
+}
