@@ -40,6 +40,13 @@ struct ManualScanBesideDaemonTests {
         for vm in held {
             #expect(result.journal.count(.assessPatches, vm: vm) == 0)
         }
+        // A manual result moves the VM's next due time like the daemon's own; the held VMs' schedules are untouched.
+        let schedule = try await daemonStore.scheduledVMs(resourceIDs: fleet.map(\.resourceID))
+        for vm in schedule {
+            let isHeld = held.contains { $0.resourceID.caseInsensitiveCompare(vm.resourceID) == .orderedSame }
+            #expect((vm.nextDueAt == nil) == isHeld, "\(vm.resourceID)")
+            #expect((vm.lastAssessedAt == nil) == isHeld, "\(vm.resourceID)")
+        }
         // The daemon's claims survive the manual run.
         #expect(try await daemonStore.claimedVMIDs(now: Date()) == Set(ids.values))
     }

@@ -2,34 +2,12 @@ import Foundation
 import PatchscanCore
 import Testing
 
-/// Seven lines; an appended `metrics:` is line 8 and its first key line 9.
-private let baseYAML = """
-    database: /tmp/patchscan-test.sqlite
-    credential:
-      tenantId: contoso.onmicrosoft.com
-      clientId: 66666666-7777-8888-9999-000000000000
-      secretEnv: AZURE_CLIENT_SECRET
-    vms:
-      - /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01
-
-    """
-
 private func metricsSettings(_ section: String) throws -> MetricsSettings {
-    try Settings.parse(yaml: baseYAML + section, source: "t.yaml").metrics
+    try SettingsSection.parse(section).metrics
 }
 
-/// Every problem `section` is rejected with; records an issue when it is accepted.
-private func metricsProblems(
-    _ section: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) -> [ConfigurationProblem] {
-    do {
-        let settings = try Settings.parse(yaml: baseYAML + section, source: "t.yaml")
-        Issue.record("expected the configuration to be rejected, got \(settings.metrics)", sourceLocation: sourceLocation)
-        return []
-    } catch {
-        return error.problems
-    }
+private func metricsProblems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
+    SettingsSection.problems(section, sourceLocation: sourceLocation)
 }
 
 @Suite("Metrics settings")

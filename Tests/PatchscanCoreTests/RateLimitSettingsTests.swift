@@ -2,31 +2,12 @@ import Foundation
 import PatchscanCore
 import Testing
 
-/// Seven lines; whatever is appended starts at line 8.
-private let minimalYAML = """
-    database: /tmp/patchscan-test.sqlite
-    credential:
-      tenantId: contoso.onmicrosoft.com
-      clientId: 66666666-7777-8888-9999-000000000000
-      secretEnv: AZURE_CLIENT_SECRET
-    vms:
-      - /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01
-
-    """
-
 private func rateLimits(_ section: String) throws -> RateLimitSettings {
-    try Settings.parse(yaml: minimalYAML + section, source: "test.yaml").rateLimits
+    try SettingsSection.parse(section).rateLimits
 }
 
-/// The problems `section` is rejected with.
 private func problems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
-    do {
-        let settings = try Settings.parse(yaml: minimalYAML + section, source: "test.yaml")
-        Issue.record("expected the configuration to be rejected, got \(settings.rateLimits)", sourceLocation: sourceLocation)
-        return []
-    } catch {
-        return error.problems
-    }
+    SettingsSection.problems(section, sourceLocation: sourceLocation)
 }
 
 @Suite("Settings: rateLimits")

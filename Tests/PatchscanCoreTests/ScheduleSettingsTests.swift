@@ -1,34 +1,12 @@
 import PatchscanCore
 import Testing
 
-/// Seven lines; an appended `schedule:` is line 8 and its first key line 9.
-private let baseYAML = """
-    database: /tmp/patchscan-test.sqlite
-    credential:
-      tenantId: contoso.onmicrosoft.com
-      clientId: 66666666-7777-8888-9999-000000000000
-      secretEnv: AZURE_CLIENT_SECRET
-    vms:
-      - /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01
-
-    """
-
 private func scheduleSettings(_ section: String) throws -> ScheduleSettings {
-    try Settings.parse(yaml: baseYAML + section, source: "t.yaml").schedule
+    try SettingsSection.parse(section).schedule
 }
 
-/// Every problem `section` is rejected with; records an issue when it is accepted.
-private func scheduleProblems(
-    _ section: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) -> [ConfigurationProblem] {
-    do {
-        let settings = try Settings.parse(yaml: baseYAML + section, source: "t.yaml")
-        Issue.record("expected the configuration to be rejected, got \(settings.schedule)", sourceLocation: sourceLocation)
-        return []
-    } catch {
-        return error.problems
-    }
+private func scheduleProblems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
+    SettingsSection.problems(section, sourceLocation: sourceLocation)
 }
 
 @Suite("Schedule settings")

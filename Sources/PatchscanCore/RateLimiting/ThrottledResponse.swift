@@ -28,7 +28,7 @@ struct ThrottledResponse {
         guard response.status == .tooManyRequests || computeThrottled else { return nil }
         let code = apiError?.code ?? ""
         errorCode = apiError?.code
-        retryAfter = RetryAfterHeader.delay(in: response.headers, now: now)
+        retryAfter = requestedRetryDelay(in: response.headers, now: now)
 
         let isCompute = computeThrottled || code.caseInsensitiveCompare("ResourceRequestsThrottled") == .orderedSame
         guard isCompute else {
