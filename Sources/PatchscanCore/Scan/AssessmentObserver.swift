@@ -29,9 +29,6 @@ public actor OperationsInFlight {
         self.onEnd = onEnd
     }
 
-    /// How many operations are being polled.
-    public var count: Int { vmIDs.count }
-
     func started(_ vmID: Int64) {
         if vmIDs.insert(vmID).inserted { onStart() }
     }
