@@ -26,6 +26,9 @@ public actor AzureEmulator {
     var ledger: BudgetLedger
     var tokenFailure: TokenEndpointFailure?
     private var entries: [JournalEntry] = []
+    /// Woken after every journaled request, for ``waitForJournal(where:)``.
+    private var journalWatchers: [UInt64: AsyncStream<Void>.Continuation] = [:]
+    private var nextWatcherID: UInt64 = 0
     private let clockStart: ContinuousClock.Instant
     private var clockOffset: Duration = .zero
 
@@ -131,6 +134,22 @@ public actor AzureEmulator {
         self.entries
     }
 
+    /// Suspends until the journal satisfies `condition`, checked now and after every request.
+    ///
+    /// Returns early, without the condition holding, when the calling task is cancelled; check ``journal()``
+    /// afterwards when that matters.
+    public func waitForJournal(where condition: @Sendable ([JournalEntry]) -> Bool) async {
+        if condition(self.entries) { return }
+        let (updates, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = self.nextWatcherID
+        self.nextWatcherID += 1
+        self.journalWatchers[id] = continuation
+        defer { self.journalWatchers[id] = nil }
+        for await _ in updates where condition(self.entries) {
+            return
+        }
+    }
+
     /// Forgets the journal (for example between phases of a test).
     public func clearJournal() {
         self.entries.removeAll()
@@ -189,6 +208,9 @@ public actor AzureEmulator {
                 throttledBy: handled.response.throttledBy
             )
         )
+        for watcher in self.journalWatchers.values {
+            watcher.yield()
+        }
         self.logger.debug(
             "Emulator answered request",
             metadata: [

@@ -230,6 +230,29 @@ struct EmulatorTests {
         }
     }
 
+    @Test func waitingForTheJournalResumesAfterTheRequestThatSatisfiesIt() async throws {
+        try await withAzureEmulator(configuration: Self.configuration, logger: Self.logger) { running in
+            let seenByWaiter = try await withThrowingTaskGroup(of: [JournalEntry.Kind].self) { group in
+                group.addTask {
+                    await running.emulator.waitForJournal { $0.contains { $0.kind == .assessPatches } }
+                    return await running.emulator.journal().map(\.kind)
+                }
+                let token = try await Self.token(running)
+                _ = try await Self.send(.POST, Self.assessURL(running, vm: "web-prod-001"), token: token)
+                return try await group.next() ?? []
+            }
+            #expect(seenByWaiter == [.token, .assessPatches])
+
+            // Already true: returns at once. Never true: cancellation ends the wait.
+            await running.emulator.waitForJournal { !$0.isEmpty }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await running.emulator.waitForJournal { _ in false } }
+                group.cancelAll()
+                await group.waitForAll()
+            }
+        }
+    }
+
     @Test func generatedFleetIsDeterministicAndRealistic() async throws {
         let configuration = EmulatorConfiguration(seed: 42, subscriptionCount: 2, vmsPerSubscription: 150, faultMix: .demo)
         let fleet = await AzureEmulator(configuration: configuration, logger: Self.logger).fleet

@@ -15,6 +15,8 @@ struct ScanHarness {
     var thresholds = Thresholds(rebootPending: true, criticalAndSecurityPatchCount: 1, otherPatchCount: 20)
     /// Rate limits far above what the tests send, unless a test is about rate limits.
     var rateLimits = RateLimitSettings.unconstrained
+    /// The clock the scan runs on; it may watch the emulator (see ``GatedClock``).
+    var clock: @Sendable (AzureEmulator) -> any Clock<Duration> = { _ in ContinuousClock() }
 
     init(emulator: EmulatorConfiguration) {
         self.emulator = emulator
@@ -53,7 +55,9 @@ struct ScanHarness {
             try await prepare(running.emulator)
             let fleet = await running.emulator.fleet
             let settings = try settings(baseURL: running.baseURL, fleet: fleet, database: database)
-            let dependencies = Dependencies(environment: [Self.secretVariable: emulator.clientSecret], jitter: { $0 })
+            let dependencies = Dependencies(
+                environment: [Self.secretVariable: emulator.clientSecret], clock: clock(running.emulator), jitter: { $0 }
+            )
             var summaries: [ScanSummary] = []
             let store = try await withScanner(settings: settings, dependencies: dependencies, logger: Logger(label: "test")) { scanner, store in
                 for _ in 0..<cycles {
