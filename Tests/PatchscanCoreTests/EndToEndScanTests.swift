@@ -110,7 +110,8 @@ struct EndToEndScanTests {
             )
         }
         var harness = ScanHarness(emulator: EmulatorConfiguration(fleet: fleet, budgets: .unlimited))
-        harness.scan.deadline = .seconds(4)
+        // Long enough that only the never-completing operation reaches it, however loaded the machine.
+        harness.scan.deadline = .seconds(10)
         let outcome = try await harness.run()
         let rows = try await outcome.store.assessments(runID: outcome.summary.runID)
         #expect(rows.count == cases.count)
