@@ -10,15 +10,28 @@ actor RecordingThrottle: RequestThrottle {
     private(set) var acquired: [RequestContext.Operation] = []
     private(set) var observedStatuses: [UInt] = []
     private(set) var locations: Set<String?> = []
+    private(set) var limits: [Duration?] = []
 
-    func acquire(for context: RequestContext) async throws {
+    func acquire(for context: RequestContext, waitingAtMost limit: Duration?) async throws {
         acquired.append(context.operation)
         locations.insert(context.location)
+        limits.append(limit)
     }
 
     func observe(_ response: TransportResponse, for context: RequestContext) async {
         observedStatuses.append(response.status.code)
     }
+}
+
+/// A budget that stays empty for 15 minutes: refuses every request that cannot wait that long.
+struct ExhaustedThrottle: RequestThrottle {
+    func acquire(for context: RequestContext, waitingAtMost limit: Duration?) async throws {
+        if let limit, limit < .seconds(900) {
+            throw RateLimitWaitTooLong(wait: .seconds(900), limit: limit)
+        }
+    }
+
+    func observe(_ response: TransportResponse, for context: RequestContext) async {}
 }
 
 actor AcceptedRecorder {
@@ -97,5 +110,19 @@ struct ResumeAndThrottleTests {
         #expect(await throttle.acquired == [.assessPatches, .assessPatches, .pollOperation, .pollOperation, .pollOperation])
         #expect(await throttle.observedStatuses == [429, 202, 200, 200, 200])
         #expect(await throttle.locations == ["westeurope"])
+        #expect(await throttle.limits.first == .seconds(600), "the throttle is told what is left of the deadline")
+    }
+
+    @Test("a rate-limit wait that would outlast the per-assessment deadline times the assessment out without a request")
+    func throttleWaitPastDeadline() async throws {
+        let transport = ScriptedTransport([Fixtures.accepted()])
+        let error = await #expect(throws: AzureError.self) {
+            try await client(transport, throttle: ExhaustedThrottle()).assessPatches(
+                vm: Fixtures.vm, deadline: .seconds(600), logger: Logger(label: "t")
+            )
+        }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message.contains("scan.deadline") == true)
+        #expect(await transport.requests.isEmpty)
     }
 }

@@ -103,6 +103,44 @@ struct DaemonProcessTests {
         }
     }
 
+    @Test("a restarted daemon reports the flagged VMs and the last finished run from the database at once")
+    func restartReportsStoredState() async throws {
+        let daemon = try DaemonProcess()
+        let configuration = EmulatorConfiguration(seed: 23, subscriptionCount: 1, vmsPerSubscription: 8)
+        try await withAzureEmulator(configuration: configuration, logger: Logger(label: "emulator")) { running in
+            let fleet = await running.emulator.fleet
+            try daemon.writeConfig(baseURL: running.baseURL, configuration: configuration, fleet: fleet)
+            // An earlier process's work: a manual scan, after which no VM is due for an hour.
+            let scan = try await PatchscanBinary.run(
+                ["scan", "--config", daemon.configPath], environment: ["PATCHSCAN_TEST_SECRET": configuration.clientSecret]
+            )
+            #expect(scan.exitCode == 2, "the seeded fleet has flagged VMs: \(scan.standardError)")
+            let store = try #require(try await Self.store(daemon))
+            let finishedAt = try #require(try await store.run(id: 1)?.finishedAt)
+            let flags = try await store.flags(runID: 1)
+
+            var metrics = ""
+            let result = try await daemon.run(secret: configuration.clientSecret) { execution in
+                try await daemon.waitUntilReady()
+                try await eventually("the metrics server listens") { Self.metricsPort(in: daemon.log) != nil }
+                metrics = try await Self.get("http://127.0.0.1:\(try #require(Self.metricsPort(in: daemon.log)))/metrics")
+                try execution.send(signal: .terminate)
+            }
+            #expect(result.exitCode == 0, "\(result.log)")
+            #expect(await running.emulator.journal().count { $0.kind == .assessPatches } == fleet.count, "the daemon assessed nothing")
+            #expect(!flags.isEmpty)
+            for kind in ["reboot_pending", "critical_and_security_patches", "other_patches"] {
+                let flagged = Set(flags.filter { $0.kind == kind }.map(\.vmID)).count
+                #expect(metrics.contains(#"patchscan_vms_flagged{kind="\#(kind)"} \#(flagged).0"#), "\(metrics)")
+            }
+            let timestamp = metrics.split(separator: "\n")
+                .first { $0.hasPrefix("patchscan_last_successful_cycle_timestamp_seconds ") }
+                .flatMap { $0.split(separator: " ").last }
+                .flatMap { Double($0) }
+            #expect(abs((timestamp ?? 0) - finishedAt.timeIntervalSince1970) < 0.001, "\(metrics)")
+        }
+    }
+
     static func store(_ daemon: DaemonProcess) async throws -> PatchscanStore? {
         guard FileManager.default.fileExists(atPath: daemon.databasePath) else { return nil }
         return try PatchscanStore(path: daemon.databasePath)

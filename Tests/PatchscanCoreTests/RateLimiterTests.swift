@@ -504,6 +504,37 @@ struct RateLimiterWaitingTests {
         await clock.advance(to: .milliseconds(61_500))
         try await a.value
     }
+
+    @Test("a wait longer than the caller can wait fails at once, and the request gives up its place in line")
+    func waitPastLimit() async throws {
+        let clock = SleepLoggingClock()
+        let limiter = try await drained(clock)
+        await #expect(throws: RateLimitWaitTooLong(wait: .seconds(1), limit: .milliseconds(500))) {
+            try await limiter.acquire(for: assess(try vm("a")), waitingAtMost: .milliseconds(500))
+        }
+        #expect(await clock.log.deadlines.isEmpty, "it did not sleep")
+
+        let b = Task { try await limiter.acquire(for: assess(try vm("b")), waitingAtMost: .seconds(5)) }
+        await clock.waitForSleeps(1)
+        #expect(await clock.log.deadlines == [.seconds(1)], "b is first in line")
+        await clock.advance(to: .milliseconds(1_500))
+        try await b.value
+    }
+
+    @Test("a pause that arrives while a request waits fails it once the pause would outlast its limit")
+    func pauseWhileWaitingPastLimit() async throws {
+        let clock = SleepLoggingClock()
+        let limiter = try await drained(clock)
+        let a = Task { try await limiter.acquire(for: assess(try vm("a")), waitingAtMost: .seconds(10)) }
+        await clock.waitForSleeps(1)
+        await limiter.observe(
+            response(.tooManyRequests, headers: [("Retry-After", "60")], body: computeThrottlingBody(allowed: nil)),
+            for: assess(try vm("first"))
+        )
+        await clock.advance(to: .milliseconds(1_500))
+        await #expect(throws: RateLimitWaitTooLong.self) { try await a.value }
+        #expect(await limiter.waitingRequests == 0)
+    }
 }
 
 @Suite("Assessment slots")

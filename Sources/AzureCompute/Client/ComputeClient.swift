@@ -95,7 +95,12 @@ public struct ComputeClient: Sendable {
                 logger: logger
             ) { () throws(AzureError) -> TransportRequest in
                 do {
-                    try await throttle.acquire(for: context)
+                    try await throttle.acquire(for: context, waitingAtMost: deadline?.remaining())
+                } catch let tooLong as RateLimitWaitTooLong {
+                    throw AzureError(
+                        code: .timedOut,
+                        message: "gave up \(activity): the client-side rate limit would hold the request for \(tooLong.wait), past the per-assessment deadline (\(max(.zero, tooLong.limit)) left); raise scan.deadline if Azure's throttling pauses are expected to last this long"
+                    )
                 } catch {
                     throw AzureError(code: .cancelled, message: "cancelled while waiting for rate-limit budget (\(activity))")
                 }

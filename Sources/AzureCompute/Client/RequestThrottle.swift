@@ -33,8 +33,12 @@ public struct RequestContext: Sendable, Hashable {
 /// Client-side rate limiting: waits before a request until its budgets allow it, and learns from responses
 /// (remaining-budget headers, 429 `Retry-After`).
 public protocol RequestThrottle: Sendable {
-    /// Suspends until `context`'s request may be sent. Throws `CancellationError` when the task is cancelled.
-    func acquire(for context: RequestContext) async throws
+    /// Suspends until `context`'s request may be sent.
+    ///
+    /// - Parameter limit: The longest the caller can wait (what is left of its deadline); `nil` for no limit.
+    /// - Throws: ``RateLimitWaitTooLong`` at once, without waiting, when the request could not go within `limit`;
+    ///   `CancellationError` when the task is cancelled.
+    func acquire(for context: RequestContext, waitingAtMost limit: Duration?) async throws
     /// Reads what a response says about the budgets `context` drew on.
     func observe(_ response: TransportResponse, for context: RequestContext) async
 }
@@ -43,6 +47,20 @@ public protocol RequestThrottle: Sendable {
 public struct UnthrottledRequests: RequestThrottle {
     /// Creates the no-op throttle.
     public init() {}
-    public func acquire(for context: RequestContext) async throws {}
+    public func acquire(for context: RequestContext, waitingAtMost limit: Duration?) async throws {}
     public func observe(_ response: TransportResponse, for context: RequestContext) async {}
+}
+
+/// A request's budget would not allow it before the caller's deadline, so the throttle did not wait.
+public struct RateLimitWaitTooLong: Error, Sendable, Equatable {
+    /// How long the request would have waited, at least.
+    public var wait: Duration
+    /// The longest the caller could wait.
+    public var limit: Duration
+
+    /// Creates the error.
+    public init(wait: Duration, limit: Duration) {
+        self.wait = wait
+        self.limit = limit
+    }
 }

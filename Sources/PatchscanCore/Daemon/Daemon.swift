@@ -55,6 +55,7 @@ public func runDaemon<Reloads: AsyncSequence & Sendable>(
                 metrics.recordCycle(duration: duration)
                 metrics.recordSuccessfulCycle(finishedAt: finishedAt)
             },
+            previousCycleFinished: { metrics.recordSuccessfulCycle(finishedAt: $0) },
             flaggedVMs: { metrics.setVMsFlagged($0) },
             vmCounts: { metrics.setVMs(configured: $0, due: $1, inFlight: $2) }
         )

@@ -12,6 +12,9 @@ public struct DaemonReporter: Sendable {
     public var stopping: @Sendable () -> Void
     /// A cycle finished: its duration, and when.
     public var cycleFinished: @Sendable (_ duration: Duration, _ at: Date) -> Void
+    /// At startup: when the last completed run in the database finished (a cycle of an earlier process, or a
+    /// manual scan).
+    public var previousCycleFinished: @Sendable (_ at: Date) -> Void
     /// VMs whose latest result is flagged, by flag kind.
     public var flaggedVMs: @Sendable ([FlagKind: Int]) -> Void
     /// VMs configured, due now and being assessed.
@@ -24,6 +27,7 @@ public struct DaemonReporter: Sendable {
         alive: @escaping @Sendable () -> Void = {},
         stopping: @escaping @Sendable () -> Void = {},
         cycleFinished: @escaping @Sendable (Duration, Date) -> Void = { _, _ in },
+        previousCycleFinished: @escaping @Sendable (Date) -> Void = { _ in },
         flaggedVMs: @escaping @Sendable ([FlagKind: Int]) -> Void = { _ in },
         vmCounts: @escaping @Sendable (Int, Int, Int) -> Void = { _, _, _ in }
     ) {
@@ -32,6 +36,7 @@ public struct DaemonReporter: Sendable {
         self.alive = alive
         self.stopping = stopping
         self.cycleFinished = cycleFinished
+        self.previousCycleFinished = previousCycleFinished
         self.flaggedVMs = flaggedVMs
         self.vmCounts = vmCounts
     }

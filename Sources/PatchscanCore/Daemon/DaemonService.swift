@@ -68,6 +68,10 @@ public struct DaemonService: Service {
         state.inFlight = Set(pending.map(\.vmID))
         try await state.apply(await settings.current, generation: await settings.generation, now: Date())
         state.inFlight = []
+        reporter.flaggedVMs(state.flaggedCounts)
+        if let finished = try await store.lastCompletedRunFinishedAt() {
+            reporter.previousCycleFinished(finished)
+        }
         reporter.ready()
         await health.markReady()
         logger.notice(
@@ -97,6 +101,7 @@ public struct DaemonService: Service {
                     let generation = await settings.generation
                     if generation != state.generation {
                         try await state.apply(current, generation: generation, now: Date())
+                        reporter.flaggedVMs(state.flaggedCounts)
                     }
                     for job in try await state.dueJobs(limit: current.scan.concurrency - state.inFlight.count, now: Date()) {
                         start(job, in: &group, state: &state)

@@ -54,6 +54,12 @@ struct SchedulerState {
             if let planned = plan[vm.vmID], planned != vm.nextDueAt { changed[vm.vmID] = planned }
         }
         try await store.setNextDue(changed, plannedFrom: scheduled)
+        // What the database says about VMs this process has not assessed, so the flagged counts survive a restart.
+        let restored = try await store.latestFlagKinds(vmIDs: targets.keys.filter { flagKindsByVM[$0] == nil })
+        flagKindsByVM = flagKindsByVM.filter { targets[$0.key] != nil }
+        for (vmID, names) in restored {
+            flagKindsByVM[vmID] = Set(names.map(FlagKind.init(storedName:)))
+        }
         self.targets = targets
         self.due = due.filter { inFlight.contains($0.key) && targets[$0.key] != nil }.merging(plan) { kept, _ in kept }
         self.settings = settings
@@ -182,7 +188,8 @@ struct SchedulerState {
         }
     }
 
-    private var flaggedCounts: [FlagKind: Int] {
+    /// Configured VMs whose latest successful assessment raised a flag, by kind.
+    var flaggedCounts: [FlagKind: Int] {
         var counts: [FlagKind: Int] = [:]
         for kinds in flagKindsByVM.values {
             for kind in kinds { counts[kind, default: 0] += 1 }

@@ -6,6 +6,8 @@ public struct FlagKind: Hashable, Sendable, CustomStringConvertible {
     /// Stable name, stored in the `flag.kind` column.
     public let name: String
     private init(_ name: String) { self.name = name }
+    /// The kind a `flag.kind` value names.
+    init(storedName name: String) { self.name = name }
     public var description: String { name }
 
     /// The result says a reboot is pending.

@@ -53,8 +53,10 @@ public actor RateLimiter: RequestThrottle {
     ///
     /// Waiting is first come, first served per bucket. The time waited is recorded per bucket in
     /// `patchscan_rate_limit_wait_seconds`.
-    /// - Throws: `CancellationError` when the task is cancelled; the request then gives up its place in line.
-    public func acquire(for context: RequestContext) async throws {
+    /// - Parameter limit: The longest the caller can wait; `nil` for no limit.
+    /// - Throws: ``RateLimitWaitTooLong`` as soon as a bucket's wait would pass `limit`, and `CancellationError` when
+    ///   the task is cancelled; either way the request gives up its place in line.
+    public func acquire(for context: RequestContext, waitingAtMost limit: Duration? = nil) async throws {
         try Task.checkCancellation()
         let keys = BucketKey.charged(by: context)
         let ticket = nextTicket
@@ -64,8 +66,13 @@ public actor RateLimiter: RequestThrottle {
             for key in keys.prefix(joined) { buckets[key]?.remove(ticket) }
         }
         var waited = [Duration](repeating: .zero, count: keys.count)
-        var now = time.now()
+        let start = time.now()
+        var now = start
         while let blocked = firstWait(keys, ticket: ticket, joined: &joined, at: now) {
+            let total = now + blocked.wait - start
+            if let limit, total > limit {
+                throw RateLimitWaitTooLong(wait: total, limit: limit)
+            }
             waitingRequests += 1
             defer { waitingRequests -= 1 }
             try await time.sleep(now + blocked.wait)
