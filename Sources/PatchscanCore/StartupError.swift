@@ -13,6 +13,8 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
         public static let secret = Code("secret")
         /// The database could not be opened or migrated.
         public static let database = Code("database")
+        /// Another daemon is running on the same database.
+        public static let alreadyRunning = Code("already_running")
         /// The Azure client could not be set up (e.g. an insecure URL or an unreadable CA bundle).
         public static let azureClient = Code("azure_client")
     }

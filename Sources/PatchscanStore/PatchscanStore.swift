@@ -25,6 +25,9 @@ public struct PatchscanStore: Sendable {
     /// Opens (or creates) the database file at `path` as a WAL-mode `DatabasePool`, creating the parent directory
     /// if needed, and migrates it to the current schema. Blocks while it opens and migrates: call it at startup.
     ///
+    /// Processes opening the same file take turns (a ``FileLock`` on `<path>-migration.lock`), so concurrent
+    /// first starts cannot race the migrations.
+    ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/cannotCreateDirectory``, ``StoreError/Code/cannotOpen``,
     ///   ``StoreError/Code/notADatabase``, ``StoreError/Code/schemaTooNew`` or ``StoreError/Code/migrationFailed``.
     public init(path: String) throws(StoreError) {
@@ -46,6 +49,10 @@ public struct PatchscanStore: Sendable {
                 underlying: error
             )
         }
+        // GRDB reads the applied migrations before it runs the missing ones, so two processes opening a new
+        // database at once would both run them; the second would fail.
+        let migrationLock = try FileLock.acquire(at: Self.migrationLockPath(database: path), whenHeld: .wait)
+        defer { migrationLock.release() }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
@@ -53,6 +60,11 @@ public struct PatchscanStore: Sendable {
             throw StoreError.opening(path: path, error)
         }
         try self.init(writer: pool)
+    }
+
+    /// The lock file held while a process opens and migrates the database at `database`.
+    public static func migrationLockPath(database: String) -> String {
+        database + "-migration.lock"
     }
 
     /// Wraps an open database and migrates it to the current schema. Blocks while it migrates: call it at startup.

@@ -12,6 +12,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let cannotCreateDirectory = Code("cannot_create_directory")
         /// SQLite could not open the database file (permissions, missing directory, locked, full disk).
         public static let cannotOpen = Code("cannot_open")
+        /// Another process holds a ``FileLock`` that was required at once (for example another daemon's).
+        public static let lockHeld = Code("lock_held")
         /// The file exists but is not an SQLite database.
         public static let notADatabase = Code("not_a_database")
         /// The database was migrated by a newer patchscan: it holds migrations this binary does not know.

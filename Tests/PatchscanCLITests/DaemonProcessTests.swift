@@ -141,6 +141,28 @@ struct DaemonProcessTests {
         }
     }
 
+    @Test("a second daemon on the same database refuses to start and names the first one's pid")
+    func oneDaemonPerDatabase() async throws {
+        let daemon = try DaemonProcess()
+        let configuration = EmulatorConfiguration(seed: 24, subscriptionCount: 1, vmsPerSubscription: 2)
+        try await withAzureEmulator(configuration: configuration, logger: Logger(label: "emulator")) { running in
+            try daemon.writeConfig(baseURL: running.baseURL, configuration: configuration, fleet: await running.emulator.fleet)
+            var second: PatchscanBinary.Output?
+            let first = try await daemon.run(secret: configuration.clientSecret) { execution in
+                try await daemon.waitUntilReady()
+                second = try await PatchscanBinary.run(
+                    ["run", "--config", daemon.configPath], environment: ["PATCHSCAN_TEST_SECRET": configuration.clientSecret]
+                )
+                try execution.send(signal: .terminate)
+            }
+            #expect(first.exitCode == 0, "\(first.log)")
+            let refused = try #require(second)
+            #expect(refused.exitCode == 1)
+            #expect(refused.standardError.contains("another patchscan daemon is already running"), "\(refused.standardError)")
+            #expect(refused.standardError.contains("(pid "), "\(refused.standardError)")
+        }
+    }
+
     static func store(_ daemon: DaemonProcess) async throws -> PatchscanStore? {
         guard FileManager.default.fileExists(atPath: daemon.databasePath) else { return nil }
         return try PatchscanStore(path: daemon.databasePath)

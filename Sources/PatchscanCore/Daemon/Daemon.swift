@@ -30,10 +30,32 @@ public struct DaemonEnvironment: Sendable {
     }
 }
 
+/// The lock file a daemon holds for as long as it runs on the database at `database`.
+public func daemonLockPath(database: String) -> String {
+    database + "-daemon.lock"
+}
+
+private func lockDaemon(database: String) throws(StartupError) -> FileLock {
+    do {
+        return try FileLock.acquire(at: daemonLockPath(database: database), whenHeld: .fail)
+    } catch where error.code == .lockHeld {
+        throw StartupError(
+            code: .alreadyRunning,
+            message: "another patchscan daemon is already running on the database \(database): \(error.message) "
+                + "Run one daemon per database: stop the other one first, or give this one another database."
+        )
+    } catch {
+        throw StartupError(code: .database, message: "\(error)")
+    }
+}
+
 /// Runs the daemon until a graceful shutdown signal (SIGTERM, SIGINT): the scheduler, the configuration reloader
 /// (one reload per element of `reloadRequests`, SIGHUP in production) and the metrics server, as one service group.
 ///
-/// - Throws: A ``StartupError`` when the daemon cannot start, or the error that stopped a service.
+/// Only one daemon runs per database: it holds a ``FileLock`` on ``daemonLockPath(database:)`` while it runs.
+///
+/// - Throws: A ``StartupError`` when the daemon cannot start (code ``StartupError/Code/alreadyRunning`` when
+///   another daemon holds the database), or the error that stopped a service.
 public func runDaemon<Reloads: AsyncSequence & Sendable>(
     settings: Settings,
     environment: DaemonEnvironment,
@@ -42,6 +64,9 @@ public func runDaemon<Reloads: AsyncSequence & Sendable>(
     logger: Logger
 ) async throws where Reloads.Element: Sendable {
     try await withRuntime(settings: settings, dependencies: dependencies, logger: logger) { runtime in
+        // Two daemons on one database would share the owner name `daemon@host`, so claims could not keep them apart.
+        let daemonLock = try lockDaemon(database: settings.database)
+        defer { daemonLock.release() }
         let notifier = environment.notifier
         let metrics = runtime.metrics
         let holder = SettingsHolder(settings)
