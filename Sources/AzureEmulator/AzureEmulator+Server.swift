@@ -1,12 +1,14 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 extension AzureEmulator {
     /// The largest request body the emulator reads (token forms and empty POSTs are tiny).
     static let maximumBodySize = 1 << 20
 
-    /// Serves the emulator over HTTP until the calling task is cancelled.
+    /// Serves the emulator over HTTP until the calling task is cancelled, or, inside a `ServiceGroup`, until a
+    /// graceful shutdown (which lets requests in progress finish).
     ///
     /// - Parameters:
     ///   - host: The address to bind, e.g. `127.0.0.1`.
@@ -66,8 +68,8 @@ public struct RunningEmulator: Sendable {
 
 /// Starts an emulator on 127.0.0.1 with a free port, runs `body` with it, then shuts the server down.
 ///
-/// The server runs as a child task of a task group, so nothing outlives the call: when `body` returns or
-/// throws, the server task is cancelled and awaited.
+/// The server runs as a child task of a task group, so nothing outlives the call: when `body` returns, the server
+/// shuts down gracefully (requests in progress finish) and is awaited; when `body` throws, it is cancelled.
 public func withAzureEmulator<T: Sendable>(
     configuration: EmulatorConfiguration,
     logger: Logger,
@@ -75,12 +77,16 @@ public func withAzureEmulator<T: Sendable>(
 ) async throws -> T {
     let emulator = AzureEmulator(configuration: configuration, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let server = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: [EmulatorService(emulator: emulator, onListening: { portContinuation.yield($0) })],
+            logger: logger
+        )
+    )
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { portContinuation.finish() }
-            try await emulator.run(host: "127.0.0.1", port: 0) { port in
-                portContinuation.yield(port)
-            }
+            try await server.run()
         }
         var portIterator = ports.makeAsyncIterator()
         guard let port = await portIterator.next() else {
@@ -91,8 +97,25 @@ public func withAzureEmulator<T: Sendable>(
                 message: "The emulator server stopped before it listened on 127.0.0.1; check the log for the bind error."
             )
         }
-        let value = try await body(RunningEmulator(emulator: emulator, port: port))
-        group.cancelAll()
+        let value: T
+        do {
+            value = try await body(RunningEmulator(emulator: emulator, port: port))
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+        await server.triggerGracefulShutdown()
+        try await group.waitForAll()
         return value
+    }
+}
+
+/// The emulator's HTTP server on a free loopback port, as a service.
+private struct EmulatorService: Service {
+    let emulator: AzureEmulator
+    let onListening: @Sendable (Int) async -> Void
+
+    func run() async throws {
+        try await emulator.run(host: "127.0.0.1", port: 0, onListening: onListening)
     }
 }

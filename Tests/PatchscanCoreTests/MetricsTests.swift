@@ -152,14 +152,6 @@ struct PatchscanMetricsTests {
         #expect(le("patchscan_cycle_duration_seconds_bucket") == PrometheusMetricsBackend.HistogramBuckets.cycleDuration.count + 1)
         #expect(le("patchscan_rate_limit_wait_seconds_bucket") == PrometheusMetricsBackend.HistogramBuckets.rateLimitWait.count + 1)
     }
-
-    @Test("disabled metrics accept every call and record nothing")
-    func disabled() {
-        let metrics = PatchscanMetrics.disabled
-        metrics.recordAssessment(outcome: "succeeded")
-        metrics.lroStarted()
-        metrics.setVMsFlagged([.rebootPending: 1])
-    }
 }
 
 /// Answers every request with `respond`.

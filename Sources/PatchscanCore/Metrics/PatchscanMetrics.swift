@@ -18,11 +18,6 @@ public struct PatchscanMetrics: Sendable {
         registerKnownSeries()
     }
 
-    /// Metrics that go nowhere, for when `metrics.enabled` is false.
-    public static var disabled: PatchscanMetrics {
-        PatchscanMetrics(factory: NOOPMetricsHandler.instance)
-    }
-
     /// Counts one HTTP request to Azure and records how long it took.
     public func recordAzureRequest(operation: Operation, status: RequestStatus, duration: Duration) {
         Counter(
