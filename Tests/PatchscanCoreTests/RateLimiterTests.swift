@@ -142,6 +142,35 @@ struct RateLimiterPacingTests {
         #expect(elapsed(clock) == .milliseconds(100))
     }
 
+    @Test("buckets back at their initial state are dropped, so memory follows recent VMs; a drawn-down one is kept")
+    func idleBucketsDropped() async throws {
+        let clock = ImmediateClock()
+        let huge = BucketLimit(rate: .perSecond(1_000_000), burst: 1_000_000)
+        let limiter = limiter(RateLimitSettings(safetyFactor: 1, armWrites: huge), clock: clock)
+        func assessSpread(_ name: String, _ index: Int) throws -> RequestContext {
+            assess(try vm(name), in: "region-\(index % 50)")
+        }
+        for index in 0..<3_000 {
+            try await limiter.acquire(for: assessSpread("old-\(index)", index))
+        }
+        #expect(elapsed(clock) == .zero)
+        let crowded = await limiter.bucketCount
+        #expect(crowded == 3_000 + 50 + 1, "a VM bucket each, a region bucket each, one write bucket")
+
+        try await clock.sleep(for: .seconds(3_600))
+        let hot = try vm("hot")
+        for _ in 0..<6 {
+            try await limiter.acquire(for: assess(hot, in: "region-0"))
+        }
+        for index in 0..<crowded {
+            try await limiter.acquire(for: assessSpread("new-\(index)", index))
+        }
+        #expect(await limiter.bucketCount < crowded + 200, "the refilled buckets of the old VMs are gone")
+
+        try await limiter.acquire(for: assess(hot, in: "region-0"))
+        expectClose(elapsed(clock), .seconds(3_600) + .seconds(30))
+    }
+
     @Test("the time each request waited is recorded per bucket it drew on")
     func waitMetric() async throws {
         let backend = PrometheusMetricsBackend()

@@ -27,9 +27,15 @@ public actor RateLimiter: RequestThrottle {
     private let logger: Logger
     private var buckets: [BucketKey: QueuedBucket] = [:]
     private var nextTicket: UInt64 = 0
+    private var acquiredSinceSweep = 0
+    private var acquisitionsBetweenSweeps = RateLimiter.minimumSweepInterval
 
     /// The number of requests currently waiting for a token.
     public private(set) var waitingRequests = 0
+
+    /// The buckets held in memory. Buckets that are back to their initial state are dropped from time to time, so
+    /// this follows the VMs assessed recently, not every VM ever seen.
+    public var bucketCount: Int { buckets.count }
 
     /// Creates a limiter with full buckets.
     /// - Parameters:
@@ -83,6 +89,10 @@ public actor RateLimiter: RequestThrottle {
         for (key, wait) in zip(keys, waited) {
             buckets[key]?.bucket.take(at: now)
             metrics.recordRateLimitWait(bucket: key.kind.metricBucket, duration: wait)
+        }
+        acquiredSinceSweep += 1
+        if acquiredSinceSweep >= acquisitionsBetweenSweeps {
+            dropIdleBuckets(at: now)
         }
     }
 
@@ -171,6 +181,21 @@ public actor RateLimiter: RequestThrottle {
         metadata["azure.error_code"] = throttled.errorCode.map { "\($0)" }
         metadata["azure.request_id"] = response.headers.first(name: "x-ms-request-id").map { "\($0)" }
         logger.warning("Azure throttled a request; pausing the client-side bucket it drew on", metadata: metadata)
+    }
+
+    /// Sweeps happen after at least this many acquisitions, and after at least as many as there were buckets left by
+    /// the last sweep, so sweeping costs O(1) per acquisition.
+    private static let minimumSweepInterval = 1_024
+
+    /// Drops every bucket a new one would equal: full, at full speed, not paused, nobody waiting.
+    private func dropIdleBuckets(at now: Duration) {
+        acquiredSinceSweep = 0
+        buckets = buckets.filter { _, queued in
+            let bucket = queued.bucket
+            return !queued.queue.isEmpty || bucket.rateFactor < 1 || bucket.pausedUntil.map { $0 > now } == true
+                || bucket.level(at: now) < bucket.capacity - TokenBucket.tolerance
+        }
+        acquisitionsBetweenSweeps = max(Self.minimumSweepInterval, buckets.count)
     }
 
     private func makeBucket(_ key: BucketKey, at now: Duration) -> QueuedBucket {
