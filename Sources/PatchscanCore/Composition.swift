@@ -42,12 +42,23 @@ public struct Runtime: Sendable {
     public let store: PatchscanStore
     /// The Azure client (one HTTP client for the process).
     public let client: ComputeClient
+    /// The client-side budgets the Azure client waits on.
+    public let rateLimiter: RateLimiter
     /// Caps assessments in flight, in total and per subscription.
     public let slots: AssessmentSlots
     /// patchscan's metrics.
     public let metrics: PatchscanMetrics
     /// What the runtime was built with.
     public let dependencies: Dependencies
+
+    /// Applies reloaded settings to the parts built at start-up that can change while running: the rate limits
+    /// and the caps on assessments in flight.
+    public func apply(_ settings: Settings) async {
+        await rateLimiter.apply(settings.rateLimits)
+        await slots.setLimits(
+            globalLimit: settings.scan.concurrency, perSubscriptionLimit: settings.rateLimits.maxConcurrentPerSubscription
+        )
+    }
 
     /// A runner whose claims are held by `holder`, reporting outcomes and operations to the metrics.
     public func runner(holder: LeaseHolder) -> AssessmentRunner {
@@ -89,10 +100,17 @@ public func withRuntime<T: Sendable>(
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     do {
         let metrics = PatchscanMetrics(factory: dependencies.metricsFactory)
-        let client = try makeClient(settings: settings, secret: secret, httpClient: httpClient, metrics: metrics, dependencies: dependencies, logger: logger)
+        let rateLimiter = RateLimiter(
+            settings: settings.rateLimits, clock: dependencies.clock, metricsFactory: dependencies.metricsFactory,
+            logger: logger
+        )
+        let client = try makeClient(
+            settings: settings, secret: secret, httpClient: httpClient, throttle: rateLimiter, metrics: metrics,
+            dependencies: dependencies, logger: logger
+        )
         let runtime = Runtime(
-            settings: settings, store: store, client: client, slots: AssessmentSlots(settings: settings), metrics: metrics,
-            dependencies: dependencies
+            settings: settings, store: store, client: client, rateLimiter: rateLimiter,
+            slots: AssessmentSlots(settings: settings), metrics: metrics, dependencies: dependencies
         )
         let value = try await body(runtime)
         try await httpClient.shutdown()
@@ -128,6 +146,7 @@ private func makeClient(
     settings: Settings,
     secret: String,
     httpClient: HTTPClient,
+    throttle: RateLimiter,
     metrics: PatchscanMetrics,
     dependencies: Dependencies,
     logger: Logger
@@ -163,10 +182,7 @@ private func makeClient(
                 pollIntervalCeiling: settings.scan.pollIntervalCeiling,
                 jitter: dependencies.jitter
             ),
-            throttle: RateLimiter(
-                settings: settings.rateLimits, clock: dependencies.clock, metricsFactory: dependencies.metricsFactory,
-                logger: logger
-            )
+            throttle: throttle
         )
     } catch {
         throw StartupError(code: .azureClient, message: "\(error)")

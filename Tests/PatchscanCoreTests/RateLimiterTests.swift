@@ -171,6 +171,28 @@ struct RateLimiterPacingTests {
         expectClose(elapsed(clock), .seconds(3_600) + .seconds(30))
     }
 
+    @Test("new budgets apply to existing buckets, keeping their level (up to the new burst) and their pause")
+    func appliedSettings() async throws {
+        let clock = ImmediateClock()
+        let limiter = limiter(plainSettings(region: BucketLimit(rate: .perSecond(1), burst: 4)), clock: clock)
+        for index in 0..<3 {
+            try await limiter.acquire(for: assess(try vm("east-\(index)"), in: "eastus"))
+        }
+        await limiter.observe(
+            response(.tooManyRequests, headers: [("Retry-After", "10")], body: computeThrottlingBody(allowed: nil)),
+            for: assess(try vm("west-0"), in: "westus")
+        )
+
+        await limiter.apply(plainSettings(region: BucketLimit(rate: .perSecond(10), burst: 2)))
+        // eastus kept its one token (within the new burst of 2), then refills at the new 10/s.
+        try await limiter.acquire(for: assess(try vm("east-3"), in: "eastus"))
+        try await limiter.acquire(for: assess(try vm("east-4"), in: "eastus"))
+        expectClose(elapsed(clock), .milliseconds(100))
+        // westus is still paused until 10 s, then refills at 10/s.
+        try await limiter.acquire(for: assess(try vm("west-1"), in: "westus"))
+        expectClose(elapsed(clock), .seconds(10) + .milliseconds(100))
+    }
+
     @Test("the time each request waited is recorded per bucket it drew on")
     func waitMetric() async throws {
         let backend = PrometheusMetricsBackend()
@@ -635,8 +657,28 @@ struct AssessmentSlotsTests {
         #expect(await slots.inFlight == 0)
     }
 
+    @Test("raised caps let waiters go at once; lowered ones hold new assessments until enough have ended")
+    func changedLimits() async throws {
+        let slots = AssessmentSlots(globalLimit: 1, perSubscriptionLimit: nil)
+        try await slots.acquire(subscription: "sub-a")
+        let waiter = Task { try await slots.acquire(subscription: "sub-a") }
+        await waitForWaiters(slots, 1)
+        await slots.setLimits(globalLimit: 3, perSubscriptionLimit: 2)
+        try await waiter.value
+        #expect(await slots.inFlight == 2)
+
+        await slots.setLimits(globalLimit: 1, perSubscriptionLimit: nil)
+        let held = Task { try await slots.acquire(subscription: "sub-b") }
+        await waitForWaiters(slots, 1)
+        await slots.release(subscription: "sub-a")
+        #expect(await slots.waiting == 1, "one still in flight fills the lowered cap")
+        await slots.release(subscription: "sub-a")
+        try await held.value
+        #expect(await slots.inFlight == 1)
+    }
+
     @Test("the settings initialiser takes scan.concurrency and the per-subscription cap")
-    func fromSettings() throws {
+    func fromSettings() async throws {
         let settings = try Settings.parse(
             yaml: """
                 database: /tmp/x.sqlite
@@ -648,7 +690,7 @@ struct AssessmentSlotsTests {
             source: "t.yaml"
         )
         let slots = AssessmentSlots(settings: settings)
-        #expect(slots.globalLimit == 7)
-        #expect(slots.perSubscriptionLimit == 3)
+        #expect(await slots.globalLimit == 7)
+        #expect(await slots.perSubscriptionLimit == 3)
     }
 }

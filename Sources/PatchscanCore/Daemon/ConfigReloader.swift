@@ -3,9 +3,10 @@ import ServiceLifecycle
 
 /// Re-reads the configuration file on every reload request (SIGHUP under systemd).
 ///
-/// A valid file replaces the settings in force from the next scheduling decision on; an invalid one leaves the
-/// old settings in force, and the problems are logged and counted. Settings that cannot change while running
-/// (the database path, the credential) keep their old values and a warning says so.
+/// A valid file replaces the settings in force from the next scheduling decision on, rate limits and assessment
+/// caps included; an invalid one leaves the old settings in force, and the problems are logged and counted.
+/// Settings that cannot change while running (the database path, the credential and `azure`, the poll interval,
+/// the metrics server) keep their old values and a warning says so.
 public struct ConfigReloader<Requests: AsyncSequence & Sendable>: Service where Requests.Element: Sendable {
     let path: String
     let holder: SettingsHolder
@@ -17,12 +18,20 @@ public struct ConfigReloader<Requests: AsyncSequence & Sendable>: Service where 
     public struct ReloadEvents: Sendable {
         /// Called before reading the file.
         public var started: @Sendable () async -> Void
+        /// Called with valid new settings just before they come into force, to update what was built from the old
+        /// ones (rate limits, assessment caps).
+        public var apply: @Sendable (Settings) async -> Void
         /// Called after the attempt, with whether the new settings are in force.
         public var finished: @Sendable (_ applied: Bool) async -> Void
 
         /// Creates the callbacks.
-        public init(started: @escaping @Sendable () async -> Void, finished: @escaping @Sendable (Bool) async -> Void) {
+        public init(
+            started: @escaping @Sendable () async -> Void,
+            apply: @escaping @Sendable (Settings) async -> Void = { _ in },
+            finished: @escaping @Sendable (Bool) async -> Void
+        ) {
             self.started = started
+            self.apply = apply
             self.finished = finished
         }
     }
@@ -68,6 +77,17 @@ public struct ConfigReloader<Requests: AsyncSequence & Sendable>: Service where 
             applied.credential = old.credential
             applied.azure = old.azure
         }
+        if loaded.scan.pollIntervalFloor != old.scan.pollIntervalFloor
+            || loaded.scan.pollIntervalCeiling != old.scan.pollIntervalCeiling {
+            logger.warning("scan.pollInterval applies after a restart", metadata: ["config.path": "\(path)"])
+            applied.scan.pollIntervalFloor = old.scan.pollIntervalFloor
+            applied.scan.pollIntervalCeiling = old.scan.pollIntervalCeiling
+        }
+        if loaded.metrics != old.metrics {
+            logger.warning("metrics settings apply after a restart", metadata: ["config.path": "\(path)"])
+            applied.metrics = old.metrics
+        }
+        await events.apply(applied)
         await holder.replace(with: applied)
         logger.notice("Configuration reloaded", metadata: ["config.path": "\(path)", "config.vm_count": "\(applied.vms.count)"])
         await events.finished(true)

@@ -94,6 +94,7 @@ public func runDaemon<Reloads: AsyncSequence & Sendable>(
             requests: reloadRequests,
             events: .init(
                 started: { notifier?.notify(.reloading()) },
+                apply: { await runtime.apply($0) },
                 finished: { applied in
                     metrics.recordConfigReload(applied: applied)
                     notifier?.notify(.ready)

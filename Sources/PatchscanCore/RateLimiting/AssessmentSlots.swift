@@ -5,9 +5,9 @@
 /// requests for other subscriptions go first.
 public actor AssessmentSlots {
     /// The most assessments in flight in total, at least 1.
-    public nonisolated let globalLimit: Int
+    public private(set) var globalLimit: Int
     /// The most assessments in flight per subscription, or nil for no cap beyond ``globalLimit``.
-    public nonisolated let perSubscriptionLimit: Int?
+    public private(set) var perSubscriptionLimit: Int?
 
     /// Slots currently taken.
     public private(set) var inFlight = 0
@@ -38,6 +38,16 @@ public actor AssessmentSlots {
             globalLimit: settings.scan.concurrency,
             perSubscriptionLimit: settings.rateLimits.maxConcurrentPerSubscription
         )
+    }
+
+    /// Changes the caps (a configuration reload). Raised caps let waiters go at once; lowered ones take effect as
+    /// assessments end, without stopping any in flight.
+    /// - Precondition: `globalLimit` and `perSubscriptionLimit` (when set) are at least 1.
+    public func setLimits(globalLimit: Int, perSubscriptionLimit: Int?) {
+        precondition(globalLimit >= 1 && (perSubscriptionLimit ?? 1) >= 1, "assessment caps must be at least 1")
+        self.globalLimit = globalLimit
+        self.perSubscriptionLimit = perSubscriptionLimit
+        dispatch()
     }
 
     /// The slots taken for `subscription` (compared case-insensitively).

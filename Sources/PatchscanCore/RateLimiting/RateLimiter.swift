@@ -21,7 +21,7 @@ public actor RateLimiter: RequestThrottle {
     /// The longest pause a `Retry-After` can impose; Azure has been seen asking for about 20 minutes.
     public static let maximumThrottlePause = Duration.seconds(3_600)
 
-    private let settings: RateLimitSettings
+    private var settings: RateLimitSettings
     private let time: ElapsedTimeline
     private let metrics: PatchscanMetrics
     private let logger: Logger
@@ -110,6 +110,26 @@ public actor RateLimiter: RequestThrottle {
             if wait > .zero { return (index, wait) }
         }
         return nil
+    }
+
+    /// Takes in new budgets (a configuration reload). Buckets whose limit changed get the new capacity and rate,
+    /// keeping their level (up to the new capacity), any pause, and their waiting line; the others are untouched.
+    public func apply(_ settings: RateLimitSettings) {
+        guard settings != self.settings else { return }
+        let now = time.now()
+        self.settings = settings
+        for (key, queued) in buckets {
+            let fresh = makeBucket(key, at: now)
+            guard fresh.bucket.capacity != queued.bucket.capacity
+                || fresh.bucket.refillPerSecond != queued.bucket.refillPerSecond else { continue }
+            var bucket = fresh.bucket
+            if let pausedUntil = queued.bucket.pausedUntil, pausedUntil > now {
+                bucket.pause(until: pausedUntil, at: now)
+            } else {
+                bucket.limitLevel(to: queued.bucket.level(at: now), at: now)
+            }
+            buckets[key]?.bucket = bucket
+        }
     }
 
     /// Adapts the buckets `context`'s request drew on to what Azure says about its budgets, and pauses the bucket
