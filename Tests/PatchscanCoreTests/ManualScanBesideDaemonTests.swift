@@ -2,6 +2,7 @@ import AzureCompute
 import AzureEmulator
 import Foundation
 import Logging
+import NIOHTTP1
 import PatchscanCore
 import PatchscanStore
 import Testing
@@ -15,16 +16,7 @@ struct ManualScanBesideDaemonTests {
         let fleet = try await withAzureEmulator(configuration: harness.emulator, logger: .init(label: "emulator")) { await $0.emulator.fleet }
         let held = Array(fleet.prefix(2))
         let daemonStore = try PatchscanStore(path: database)
-        let ids = try await daemonStore.registerVMs(
-            try held.map { vm in
-                let id = try VMResourceID(parsing: vm.resourceID)
-                return VMRegistration(
-                    resourceID: id.path, subscriptionID: id.subscriptionID, resourceGroup: id.resourceGroup, name: id.name,
-                    location: vm.location, group: vm.resourceGroup
-                )
-            },
-            seenAt: Date()
-        )
+        let ids = try await daemonStore.registerVMs(try held.map(Self.registration), seenAt: Date())
         let claimed = try await daemonStore.claimVMs(
             Array(ids.values), owner: LeaseHolder.daemon(hostName: "test").owner, now: Date(), until: Date().addingTimeInterval(3_600)
         )
@@ -49,5 +41,49 @@ struct ManualScanBesideDaemonTests {
         }
         // The daemon's claims survive the manual run.
         #expect(try await daemonStore.claimedVMIDs(now: Date()) == Set(ids.values))
+    }
+
+    @Test("an operation a dead process left pending is resumed with no second POST, and its result lands")
+    func deadProcessOperationIsResumed() async throws {
+        let harness = ScanHarness(emulator: EmulatorConfiguration(seed: 42, subscriptionCount: 1, vmsPerSubscription: 3, budgets: .unlimited))
+        let database = ScanHarness.temporaryDatabase()
+        let result = try await harness.run(database: database, prepare: { running in
+            // What a process killed mid-poll leaves: Azure accepted its POST, and the operation is in the database.
+            let vm = try #require(await running.emulator.fleet.first)
+            let token = try await EmulatorTests.token(running)
+            let accepted = try await EmulatorTests.send(
+                .POST, "\(running.baseURL)\(vm.resourceID)/assessPatches?api-version=2022-08-01", token: token
+            )
+            #expect(accepted.status == 202)
+            let store = try PatchscanStore(path: database)
+            let ids = try await store.registerVMs([try Self.registration(vm)], seenAt: Date())
+            let runID = try await store.startRun(
+                startedAt: Date().addingTimeInterval(-600), plannedVMCount: 3, version: "0.0.0",
+                owner: "scan@gone:1", leaseExpiresAt: Date().addingTimeInterval(-300)
+            )
+            try await store.recordAccepted(
+                PendingOperationWrite(
+                    vmID: try #require(ids.values.first), runID: runID, acceptedAt: Date().addingTimeInterval(-590),
+                    statusURL: accepted.headers.first(name: "Azure-AsyncOperation"),
+                    locationURL: accepted.headers.first(name: "Location")
+                )
+            )
+        })
+
+        let resumed = try #require(result.fleet.first)
+        #expect(result.journal.count(.assessPatches, vm: resumed) == 1, "the only POST is the dead process's")
+        #expect(result.journal.count(.operationStatus, vm: resumed) >= 1)
+        #expect(result.summary.outcomes.allSatisfy { $0.outcome == ScanOutcome.succeeded })
+        #expect(result.summary.outcomes.count == result.fleet.count)
+        #expect(try await result.store.pendingOperations().isEmpty)
+        #expect(try await result.store.run(id: 1)?.status == .interrupted, "the dead process's run")
+    }
+
+    static func registration(_ vm: EmulatedVM) throws -> VMRegistration {
+        let id = try VMResourceID(parsing: vm.resourceID)
+        return VMRegistration(
+            resourceID: id.path, subscriptionID: id.subscriptionID, resourceGroup: id.resourceGroup, name: id.name,
+            location: vm.location, group: vm.resourceGroup
+        )
     }
 }

@@ -55,9 +55,9 @@ struct RateLimitIntegrationTests {
                 }
             }
         }
-        let result = try await harness.run(prepare: { emulator in
-            let throttled = await emulator.subscriptionIDs[0]
-            await emulator.throttle(subscription: throttled, retryAfterSeconds: 3, count: 1)
+        let result = try await harness.run(prepare: { running in
+            let throttled = await running.emulator.subscriptionIDs[0]
+            await running.emulator.throttle(subscription: throttled, retryAfterSeconds: 3, count: 1)
         })
 
         #expect(result.summary.succeededCount == 20)

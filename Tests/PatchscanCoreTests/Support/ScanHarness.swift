@@ -49,10 +49,10 @@ struct ScanHarness {
         cycles: Int = 1,
         database: String = ScanHarness.temporaryDatabase(),
         between: @Sendable (RunningEmulator) async throws -> Void = { _ in },
-        prepare: @Sendable (AzureEmulator) async throws -> Void = { _ in }
+        prepare: @Sendable (RunningEmulator) async throws -> Void = { _ in }
     ) async throws -> ScanRunResult {
         try await withAzureEmulator(configuration: emulator, logger: Logger(label: "emulator")) { running in
-            try await prepare(running.emulator)
+            try await prepare(running)
             let fleet = await running.emulator.fleet
             let settings = try settings(baseURL: running.baseURL, fleet: fleet, database: database)
             let dependencies = Dependencies(
