@@ -82,7 +82,12 @@ struct CLITests {
         #expect(output.standardError.contains("PATCHSCAN_TEST_SECRET"))
     }
 
-    static func yaml(baseURL: String, database: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM]) -> String {
+    /// A configuration for `fleet` on the emulator at `baseURL`; `pollCeiling` caps the emulator's Retry-After, and
+    /// `extra` is appended (top-level sections such as `schedule:`).
+    static func yaml(
+        baseURL: String, database: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM],
+        pollCeiling: String = "50ms", extra: String = ""
+    ) -> String {
         """
         database: \(database)
         azure:
@@ -93,16 +98,17 @@ struct CLITests {
           clientId: \(configuration.clientID)
           secretEnv: PATCHSCAN_TEST_SECRET
         vms:
-        \(fleet.map { "  - \($0.resourceID)" }.joined(separator: "\n"))
+        \(fleet.map { "  - id: \($0.resourceID)\n    location: \($0.location)" }.joined(separator: "\n"))
         scan:
           concurrency: 8
           deadline: 30s
           pollInterval:
             floor: 1ms
-            ceiling: 50ms
+            ceiling: \(pollCeiling)
         thresholds:
           rebootPending: true
           criticalAndSecurityPatchCount: 1
+        \(extra)
         """
     }
 }

@@ -25,35 +25,20 @@ struct DaemonProcess {
         notify = try NotifySocket()
     }
 
-    /// Writes the configuration for `fleet` on the emulator at `baseURL`.
-    func writeConfig(
-        baseURL: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM], extra: String = ""
-    ) throws {
-        let yaml = """
-            database: \(databasePath)
-            azure:
-              resourceManager: \(baseURL)
-              authorityHost: \(baseURL)
-            credential:
-              tenantId: \(configuration.tenantID)
-              clientId: \(configuration.clientID)
-              secretEnv: PATCHSCAN_TEST_SECRET
-            vms:
-            \(fleet.map { "  - id: \($0.resourceID)\n    location: \($0.location)" }.joined(separator: "\n"))
-            scan:
-              concurrency: 8
-              deadline: 60s
-              pollInterval:
-                floor: 10ms
-                ceiling: 2s
-            schedule:
-              interval: 1h
-              firstScanSpread: 0s
-              shutdownGrace: 0s
-            metrics:
-              address: 127.0.0.1:0
-            \(extra)
-            """
+    /// Writes the configuration for `fleet` on the emulator at `baseURL`: the CLI tests' one, with Retry-After
+    /// honoured up to 2 s, a schedule that starts every VM at once and a metrics server on a free port.
+    func writeConfig(baseURL: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM]) throws {
+        let yaml = CLITests.yaml(
+            baseURL: baseURL, database: databasePath, configuration: configuration, fleet: fleet, pollCeiling: "2s",
+            extra: """
+                schedule:
+                  interval: 1h
+                  firstScanSpread: 0s
+                  shutdownGrace: 0s
+                metrics:
+                  address: 127.0.0.1:0
+                """
+        )
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
