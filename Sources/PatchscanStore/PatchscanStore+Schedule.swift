@@ -11,7 +11,15 @@ extension PatchscanStore {
             var byKey: [String: ScheduledVM] = [:]
             let rows = try Row.fetchCursor(
                 db,
-                sql: "SELECT id, resource_id, vm_group, next_due_at, last_assessed_at FROM vm"
+                sql: """
+                    SELECT v.id, v.resource_id, v.vm_group, v.next_due_at, v.last_assessed_at, (
+                        SELECT a.succeeded FROM assessment AS a
+                        WHERE a.vm_id = v.id AND a.outcome <> 'skipped_in_flight'
+                        ORDER BY a.started_at DESC, a.id DESC
+                        LIMIT 1
+                    ) AS last_succeeded
+                    FROM vm AS v
+                    """
             )
             while let row = try rows.next() {
                 let resourceID: String = row["resource_id"]
@@ -20,7 +28,8 @@ extension PatchscanStore {
                     resourceID: resourceID,
                     group: row["vm_group"],
                     nextDueAt: row["next_due_at"],
-                    lastAssessedAt: row["last_assessed_at"]
+                    lastAssessedAt: row["last_assessed_at"],
+                    lastAssessmentSucceeded: row["last_succeeded"]
                 )
             }
             return byKey

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("patchscan run: the daemon as a real process")
 struct DaemonProcessTests {
-    @Test("SIGTERM mid-operation exits 0 leaving it pending; the next start resumes it with no second POST")
+    @Test("SIGTERM mid-operation exits 0 leaving it pending; the next start resumes it with no second POST, even one held elsewhere at start")
     func restartResumesOperations() async throws {
         let daemon = try DaemonProcess()
         // Each operation answers InProgress to four polls a second apart: long enough to stop the daemon mid-poll.
@@ -32,6 +32,11 @@ struct DaemonProcessTests {
             #expect(try await afterStop.pendingOperations().count == fleet.count)
             #expect(try await afterStop.scheduledVMs(resourceIDs: fleet.map(\.resourceID)).allSatisfy { $0.lastAssessedAt == nil })
             #expect(!first.log.contains("/operations/"), "operation URLs must not be logged")
+            // A manual scan holds one of them when the daemon starts again; its claim lapses without a result.
+            let heldVM = try #require(try await afterStop.pendingOperations().first?.vmID)
+            _ = try await afterStop.claimVMs(
+                [heldVM], owner: "scan@elsewhere:1", now: Date(), until: Date().addingTimeInterval(2)
+            )
 
             let second = try await daemon.run(secret: configuration.clientSecret) { execution in
                 try await eventually("every VM is assessed") {

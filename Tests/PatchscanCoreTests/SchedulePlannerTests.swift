@@ -260,9 +260,27 @@ struct SchedulePlannerTests {
     @Test("the next due time is one interval of the VM's group after the assessment started")
     func nextDue() {
         let planner = plannerWith(groups: ["web": 3_600])
-        #expect(planner.nextDue(afterAssessmentAt: t0, group: nil) == at(6 * hour))
-        #expect(planner.nextDue(afterAssessmentAt: t0, group: "web") == at(hour))
-        #expect(planner.nextDue(afterAssessmentAt: t0, group: "unknown") == at(6 * hour))
+        #expect(planner.nextDue(afterAssessmentAt: t0, succeeded: true, group: nil) == at(6 * hour))
+        #expect(planner.nextDue(afterAssessmentAt: t0, succeeded: true, group: "web") == at(hour))
+        #expect(planner.nextDue(afterAssessmentAt: t0, succeeded: true, group: "unknown") == at(6 * hour))
+    }
+
+    @Test("after a failure the VM is due again after its interval or 30 minutes, whichever is shorter")
+    func retryAfterFailure() {
+        let planner = plannerWith(groups: ["fast": 600])
+        #expect(planner.nextDue(afterAssessmentAt: t0, succeeded: false, group: nil) == at(hour / 2))
+        #expect(planner.nextDue(afterAssessmentAt: t0, succeeded: false, group: "fast") == at(600))
+    }
+
+    @Test("planning again (a reload or restart) keeps a failed VM's retry instead of moving it out a whole interval")
+    func retryKeptWhenPlannedAgain() {
+        let failed = ScheduledVM(
+            vmID: 1, resourceID: resourceID(0), nextDueAt: at(hour / 2), lastAssessedAt: t0, lastAssessmentSucceeded: false
+        )
+        var succeeded = failed
+        succeeded.lastAssessmentSucceeded = true
+        #expect(sixHours.plan([failed], now: at(60)) == [1: at(hour / 2)])
+        #expect(sixHours.plan([succeeded], now: at(60)) == [1: at(6 * hour)], "a success keeps the grown-interval rule")
     }
 }
 
@@ -284,7 +302,7 @@ struct SchedulePlannerSimulationTests {
                     if due <= now {
                         starts.append((vmID, now))
                         vms[vmID]?.lastAssessedAt = now
-                        vms[vmID]?.nextDueAt = planner.nextDue(afterAssessmentAt: now, group: nil)
+                        vms[vmID]?.nextDueAt = planner.nextDue(afterAssessmentAt: now, succeeded: true, group: nil)
                     }
                 }
                 now = now.addingTimeInterval(tick)

@@ -55,6 +55,16 @@ struct ScheduleStoreTests {
         #expect(try await database.store.markInterruptedRuns(now: Instant.t0) == 1)
     }
 
+    @Test func scheduledVMsSayWhetherTheLatestAssessmentSucceeded() async throws {
+        let store = try TestDatabase().store
+        let ids = try await store.register([Fleet.web1, Fleet.web2, Fleet.sql1])
+        let runID = try await store.startRun(startedAt: Instant.t0, plannedVMCount: 3, version: "1.0.0")
+        try await store.recordAssessment(Sample.succeeded(runID: runID, vmID: ids[0]))
+        try await store.recordAssessment(Sample.throttled(runID: runID, vmID: ids[1]))
+        let scheduled = try await store.scheduledVMs(resourceIDs: Fleet.all.map(\.resourceID))
+        #expect(scheduled.map(\.lastAssessmentSucceeded) == [true, false, nil])
+    }
+
     @Test func scheduledVMsAreTheConfiguredOnesMatchedCaseInsensitivelyInTheOrderGiven() async throws {
         let store = try TestDatabase().store
         let ids = try await store.register([Fleet.web1, Fleet.web2, Fleet.sql1])

@@ -14,6 +14,12 @@ public struct DaemonService: Service {
     /// How often the loop wakes when nothing is due: reloads, lease renewal, status and watchdog ride on it.
     public static let defaultTick = Duration.seconds(5)
 
+    /// The tick for a watchdog that wants a ping every `watchdogPing` (``SystemdNotifier/recommendedWatchdogPingInterval``):
+    /// ``defaultTick``, or shorter when the watchdog asks for more frequent pings.
+    public static func tick(watchdogPing: Duration?) -> Duration {
+        min(defaultTick, watchdogPing ?? defaultTick)
+    }
+
     let settings: SettingsHolder
     let store: PatchscanStore
     let runner: AssessmentRunner
@@ -174,19 +180,9 @@ public struct DaemonService: Service {
         let logger = logger
         group.addTask {
             let current = await settings.current
-            let planner = SchedulePlanner(settings: current.schedule)
-            let group = job.target.group
             do {
                 let completion = try await slots.withSlot(subscription: job.target.id.subscriptionID) {
-                    try await runner.run(
-                        job, scan: current.scan, thresholds: current.thresholds,
-                        nextDue: { startedAt, succeeded in
-                            succeeded
-                                ? planner.nextDue(afterAssessmentAt: startedAt, group: group)
-                                : planner.retryDue(afterFailureAt: startedAt, group: group)
-                        },
-                        logger: logger
-                    )
+                    try await runner.run(job, settings: current, logger: logger)
                 }
                 return .finished(job, completion)
             } catch is CancellationError {

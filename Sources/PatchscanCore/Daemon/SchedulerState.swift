@@ -23,6 +23,8 @@ struct SchedulerState {
     private var inFlightByRun: [Int64: Int] = [:]
     private var closedRuns: Set<Int64> = []
     private var flagKindsByVM: [Int64: Set<FlagKind>] = [:]
+    /// Operations left pending that another process held at start-up, resumed if they are still due once claimed.
+    private var pendingHeldElsewhere: [Int64: PendingOperation] = [:]
 
     private struct Cycle {
         var runID: Int64
@@ -73,6 +75,13 @@ struct SchedulerState {
     mutating func resumable(_ pending: [PendingOperation], now: Date) async throws -> [AssessmentJob] {
         guard !pending.isEmpty else { return [] }
         let claimed = try await store.claimVMs(pending.map(\.vmID), owner: holder.owner, now: now, until: holder.expiry(from: now))
+        // A VM another process holds (a manual scan, which resumes the operation itself) was left out of the plan
+        // as in flight; make it due, so it is scheduled from what that process records, or resumed here if it
+        // records nothing.
+        for operation in pending where !claimed.contains(operation.vmID) && targets[operation.vmID] != nil {
+            due[operation.vmID] = now
+            pendingHeldElsewhere[operation.vmID] = operation
+        }
         var jobs: [AssessmentJob] = []
         for operation in pending where claimed.contains(operation.vmID) {
             let target = targets[operation.vmID] ?? (try? VMResourceID(parsing: operation.resourceID)).map {
@@ -99,6 +108,7 @@ struct SchedulerState {
             if let next = vm.nextDueAt, next > now {
                 due[vm.vmID] = next
                 candidates.removeAll { $0 == vm.vmID }
+                pendingHeldElsewhere[vm.vmID] = nil
             }
         }
         let claimed = try await store.claimVMs(candidates, owner: holder.owner, now: now, until: holder.expiry(from: now))
@@ -107,7 +117,8 @@ struct SchedulerState {
             guard let target = targets[vmID] else { continue }
             if cycle?.dispatched.contains(vmID) == true { try await closeCycle(now: now, completed: true) }
             let runID = try await openCycleIfNeeded(now: now)
-            jobs.append(AssessmentJob(target: target, vmID: vmID, runID: runID))
+            let resuming = pendingHeldElsewhere.removeValue(forKey: vmID)?.acceptedOperation
+            jobs.append(AssessmentJob(target: target, vmID: vmID, runID: runID, resuming: resuming))
         }
         return jobs
     }
@@ -126,7 +137,7 @@ struct SchedulerState {
         inFlightByRun[job.runID, default: 1] -= 1
         switch completion {
         case .recorded(let outcome, let nextDueAt):
-            if let nextDueAt, targets[job.vmID] != nil { due[job.vmID] = nextDueAt }
+            if targets[job.vmID] != nil { due[job.vmID] = nextDueAt }
             if outcome.outcome == ScanOutcome.succeeded {
                 flagKindsByVM[job.vmID] = Set(outcome.flags.map(\.kind))
                 reporter.flaggedVMs(flaggedCounts)

@@ -26,7 +26,7 @@ public struct AssessmentJob: Sendable {
 /// How an assessment ended.
 public enum AssessmentCompletion: Sendable {
     /// The outcome was recorded, with the VM's next due time.
-    case recorded(ScanSummary.VMOutcome, nextDueAt: Date?)
+    case recorded(ScanSummary.VMOutcome, nextDueAt: Date)
     /// Shutdown interrupted it before an outcome; an accepted operation stays persisted for the next start.
     case interrupted(VMTarget)
 }
@@ -60,15 +60,12 @@ public struct AssessmentRunner: Sendable {
 
     /// Runs `job` to a recorded outcome, or to ``AssessmentCompletion/interrupted(_:)`` when the task is cancelled.
     ///
-    /// - Parameter nextDue: The VM's next due time given when the assessment started and whether it succeeded.
+    /// `settings` gives the deadline, the thresholds and, through the schedule, the VM's next due time.
+    ///
     /// - Throws: Only store failures; Azure failures are recorded.
-    public func run(
-        _ job: AssessmentJob,
-        scan: ScanSettings,
-        thresholds: Thresholds,
-        nextDue: @Sendable (_ startedAt: Date, _ succeeded: Bool) -> Date?,
-        logger: Logger
-    ) async throws -> AssessmentCompletion {
+    public func run(_ job: AssessmentJob, settings: Settings, logger: Logger) async throws -> AssessmentCompletion {
+        let scan = settings.scan
+        let thresholds = settings.thresholds
         var logger = logger
         logger[metadataKey: "vm.id"] = "\(job.target.id.path)"
         let startedAt = Date()
@@ -102,11 +99,13 @@ public struct AssessmentRunner: Sendable {
                 ]
             )
         }
-        write.nextDueAt = nextDue(startedAt, write.succeeded)
+        let nextDueAt = SchedulePlanner(settings: settings.schedule)
+            .nextDue(afterAssessmentAt: startedAt, succeeded: write.succeeded, group: job.target.group)
+        write.nextDueAt = nextDueAt
         write.claimOwner = claimOwner
         try await store.recordAssessment(write)
         observer.finished(outcome)
-        return .recorded(outcome, nextDueAt: write.nextDueAt)
+        return .recorded(outcome, nextDueAt: nextDueAt)
     }
 
     private func assess(_ job: AssessmentJob, deadline: Duration, logger: Logger) async throws(AzureError) -> AssessPatchesResponse {

@@ -107,20 +107,13 @@ public struct Scanner: Sendable {
     }
 
     private func assessAll(_ jobs: [AssessmentJob], logger: Logger) async throws -> [ScanSummary.VMOutcome] {
-        let planner = SchedulePlanner(settings: settings.schedule)
-        let nextDue: @Sendable (AssessmentJob, Date, Bool) -> Date? = { job, startedAt, succeeded in
-            succeeded ? planner.nextDue(afterAssessmentAt: startedAt, group: job.target.group) : nil
-        }
         return try await withThrowingTaskGroup(of: AssessmentCompletion.self) { group in
             var outcomes: [ScanSummary.VMOutcome] = []
             var pending = jobs.makeIterator()
             func start(_ job: AssessmentJob) {
                 group.addTask {
                     try await slots.withSlot(subscription: job.target.id.subscriptionID) {
-                        try await runner.run(
-                            job, scan: settings.scan, thresholds: settings.thresholds,
-                            nextDue: { nextDue(job, $0, $1) }, logger: logger
-                        )
+                        try await runner.run(job, settings: settings, logger: logger)
                     }
                 }
             }

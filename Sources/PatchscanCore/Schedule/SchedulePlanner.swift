@@ -9,10 +9,11 @@ import PatchscanStore
 /// - **Phase.** Each VM has a fixed phase in `[0, interval)` from a stable hash of its lower-cased resource id.
 /// - **First scan.** A VM never assessed and never planned is due at `now + phase`, so new VMs spread evenly over
 ///   one interval (or `schedule.firstScanSpread`, when shorter) instead of bursting.
-/// - **Cadence.** After an assessment a VM is due one interval later (``nextDue(afterAssessmentAt:group:)``); with
-///   no due time yet but a known last assessment (a database from before scheduling), `lastAssessedAt + interval`.
-/// - **Interval changes** (a reload) apply at the next plan. Grown: a due time before `lastAssessedAt + interval`
-///   moves out to it. Shrunk: a due time more than one interval ahead moves in to `lastAssessedAt + interval` (for a
+/// - **Cadence.** After an assessment a VM is due one interval later, or after a failure the interval or
+///   ``maximumRetryDelay``, whichever is shorter (``nextDue(afterAssessmentAt:succeeded:group:)``); with no due time
+///   yet but a known last assessment (a database from before scheduling), that time after `lastAssessedAt`.
+/// - **Interval changes** (a reload) apply at the next plan. Grown: a due time before the cadence after
+///   `lastAssessedAt` moves out to it. Shrunk: a due time more than one interval ahead moves in to `lastAssessedAt + interval` (for a
 ///   VM never assessed, to `now + phase`); if that is already past, the VM is overdue and caught up like the rest.
 ///   A due time at most one interval ahead is kept, so due times set by a catch-up stay put.
 /// - **Catch-up.** Overdue VMs (due time at or before `now`) that share an interval are a pool. While the pool's
@@ -69,12 +70,21 @@ public struct SchedulePlanner: Sendable {
         return planned
     }
 
-    /// When a VM is next due after an assessment that started at `assessedAt`: one interval of its group later.
+    /// The longest wait before a failed assessment is tried again.
+    public static let maximumRetryDelay = Duration.seconds(30 * 60)
+
+    /// When a VM is next due after an assessment that started at `assessedAt`: one interval of its group later, or
+    /// after a failure the interval or ``maximumRetryDelay``, whichever is shorter, so a throttled or briefly stopped
+    /// VM is not left stale for a whole interval.
     ///
     /// No jitter is added: the phases spread first scans, and each VM then keeps its own cadence, so the spread
     /// lasts.
-    public func nextDue(afterAssessmentAt assessedAt: Date, group: String?) -> Date {
-        assessedAt.addingTimeInterval(settings.interval(forGroup: group).timeInterval)
+    public func nextDue(afterAssessmentAt assessedAt: Date, succeeded: Bool, group: String?) -> Date {
+        assessedAt.addingTimeInterval(Self.cadence(interval: settings.interval(forGroup: group), succeeded: succeeded).timeInterval)
+    }
+
+    private static func cadence(interval: Duration, succeeded: Bool) -> Duration {
+        succeeded ? interval : min(interval, maximumRetryDelay)
     }
 
     /// The VM's phase: its fixed offset in `[0, interval)` for its group's interval, from a stable hash of its
@@ -92,10 +102,12 @@ public struct SchedulePlanner: Sendable {
         let seconds = interval.timeInterval
         let spread = settings.firstScanSpread.map { min($0, interval) } ?? interval
         let firstScan = { now.addingTimeInterval(phase(ofResourceID: vm.resourceID, interval: spread).timeInterval) }
-        guard let due = vm.nextDueAt else {
-            return vm.lastAssessedAt.map { $0.addingTimeInterval(seconds) } ?? firstScan()
+        let cadence = vm.lastAssessedAt.map {
+            $0.addingTimeInterval(Self.cadence(interval: interval, succeeded: vm.lastAssessmentSucceeded ?? true).timeInterval)
         }
-        let cadence = vm.lastAssessedAt.map { $0.addingTimeInterval(seconds) }
+        guard let due = vm.nextDueAt else {
+            return cadence ?? firstScan()
+        }
         if let cadence, due < cadence.addingTimeInterval(-Self.slack) {
             return cadence
         }

@@ -12,6 +12,8 @@ public struct ScheduledVM: Sendable, Equatable {
     public var nextDueAt: Date?
     /// `vm.last_assessed_at`: when its latest recorded assessment started; `nil` when never assessed.
     public var lastAssessedAt: Date?
+    /// Whether that latest assessment succeeded; `nil` when never assessed.
+    public var lastAssessmentSucceeded: Bool?
 
     /// Creates a VM's scheduling state.
     public init(
@@ -19,12 +21,14 @@ public struct ScheduledVM: Sendable, Equatable {
         resourceID: String,
         group: String? = nil,
         nextDueAt: Date? = nil,
-        lastAssessedAt: Date? = nil
+        lastAssessedAt: Date? = nil,
+        lastAssessmentSucceeded: Bool? = nil
     ) {
         self.vmID = vmID
         self.resourceID = resourceID
         self.group = group
         self.nextDueAt = nextDueAt
         self.lastAssessedAt = lastAssessedAt
+        self.lastAssessmentSucceeded = lastAssessmentSucceeded
     }
 }
