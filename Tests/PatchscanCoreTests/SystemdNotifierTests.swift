@@ -98,6 +98,13 @@ struct SystemdNotifierTests {
         #expect(notifier.recommendedWatchdogPingInterval == nil)
     }
 
+    @Test("the scheduling loop wakes every 5 s, or at half the watchdog timeout when that is shorter")
+    func daemonTickFollowsTheWatchdog() {
+        #expect(DaemonService.tick(watchdogPing: nil) == .seconds(5))
+        #expect(DaemonService.tick(watchdogPing: .seconds(60)) == .seconds(5))
+        #expect(DaemonService.tick(watchdogPing: .seconds(2)) == .seconds(2))
+    }
+
     @Test("send failures are swallowed and logged once, at debug level")
     func failureLoggedOnce() throws {
         let lines = LogLineCollector()

@@ -86,7 +86,8 @@ public func runDaemon<Reloads: AsyncSequence & Sendable>(
         )
         let scheduler = DaemonService(
             settings: holder, store: runtime.store, runner: runtime.runner(holder: .daemon()), slots: runtime.slots,
-            holder: .daemon(), clock: dependencies.clock, reporter: reporter, health: health, logger: logger
+            holder: .daemon(), clock: dependencies.clock, reporter: reporter, health: health,
+            tick: DaemonService.tick(watchdogPing: notifier?.recommendedWatchdogPingInterval), logger: logger
         )
         let reloader = ConfigReloader(
             path: environment.configurationPath,
