@@ -28,7 +28,7 @@ struct BenchmarkReport {
         max(clientBounds.first?.bound ?? .zero, concurrencyBound)
     }
 
-    var ratio: Double { seconds(measurement.summary.duration) / seconds(lowerBound) }
+    var ratio: Double { measurement.summary.duration / lowerBound }
 
     var throttled: [BudgetName: Int] { BudgetAudit.throttledCountsByBudget(measurement.journal) }
 
@@ -102,12 +102,8 @@ struct BenchmarkReport {
         }
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     private func format(_ duration: Duration) -> String {
-        "\(format(seconds(duration), 3)) s"
+        "\(format(duration / .seconds(1), 3)) s"
     }
 
     private func format(_ value: Double, _ digits: Int) -> String {

@@ -23,8 +23,7 @@ struct TokenBucket: Sendable {
     mutating func refill(at now: ContinuousClock.Instant) {
         guard now > self.updatedAt else { return }
         let elapsed = now - self.updatedAt
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        self.level = min(self.capacity, self.level + seconds * self.refillPerSecond)
+        self.level = min(self.capacity, self.level + elapsed / .seconds(1) * self.refillPerSecond)
         self.updatedAt = now
     }
 

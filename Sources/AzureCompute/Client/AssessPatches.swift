@@ -310,7 +310,7 @@ struct LongRunningOperation {
             code: .operationLost,
             message: "Azure no longer knows the assessPatches operation for \(vm.name) (404 on its operation URL); it will be assessed again on a later cycle",
             httpStatus: 404,
-            apiError: client.decodeAPIError(response),
+            apiError: response.apiError,
             requestID: response.headers.first(name: "x-ms-request-id")
         )
     }

@@ -6,7 +6,7 @@ import NIOHTTP1
 extension ComputeClient {
     /// Turns an error response into an ``AzureError`` naming the failure, the VM and what to do.
     func mapError(_ response: TransportResponse, vm: VMResourceID, activity: String) -> AzureError {
-        let apiError = decodeAPIError(response)
+        let apiError = response.apiError
         let status = response.status.code
         let apiCode = apiError?.code ?? ""
         let apiMessage = (apiError?.details?.last?.message ?? apiError?.message).map { ": \($0)" } ?? ""
@@ -63,15 +63,18 @@ extension ComputeClient {
         }
         return (.conflict, "Azure refused the operation on \(vm.name) (\(code.isEmpty ? "409" : code))")
     }
+}
 
-    func decodeAPIError(_ response: TransportResponse) -> APIError? {
-        guard response.body.readableBytes > 0 else { return nil }
+extension TransportResponse {
+    /// The error the body carries: ARM's `CloudError` envelope, or the bare error Compute's troubleshooting doc
+    /// shows for throttling; nil when the body is empty or holds neither.
+    public var apiError: APIError? {
+        guard body.readableBytes > 0 else { return nil }
         let decoder = JSONDecoder()
-        if let envelope = try? decoder.decode(CloudError.self, from: response.body), let error = envelope.error {
+        if let envelope = try? decoder.decode(CloudError.self, from: body), let error = envelope.error {
             return error
         }
-        // Compute's troubleshooting doc shows throttling bodies without the envelope.
-        if let bare = try? decoder.decode(APIError.self, from: response.body), bare.code != nil {
+        if let bare = try? decoder.decode(APIError.self, from: body), bare.code != nil {
             return bare
         }
         return nil

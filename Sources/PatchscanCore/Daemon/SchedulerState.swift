@@ -155,7 +155,7 @@ struct SchedulerState {
 
     /// Closes the cycle once its interval has passed.
     mutating func rollOverIfDue(now: Date, reporter: DaemonReporter, health: DaemonHealth) async throws {
-        guard let cycle, now.timeIntervalSince(cycle.openedAt) >= TimeInterval(cycle.interval.components.seconds) else { return }
+        guard let cycle, now.timeIntervalSince(cycle.openedAt) >= cycle.interval.timeInterval else { return }
         try await closeCycle(now: now, completed: true)
         let duration = Duration.seconds(now.timeIntervalSince(cycle.openedAt))
         reporter.cycleFinished(duration, now)

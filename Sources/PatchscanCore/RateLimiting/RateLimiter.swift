@@ -123,7 +123,7 @@ public actor RateLimiter: RequestThrottle {
             guard fresh.bucket.capacity != queued.bucket.capacity
                 || fresh.bucket.refillPerSecond != queued.bucket.refillPerSecond else { continue }
             var bucket = fresh.bucket
-            if let pausedUntil = queued.bucket.pausedUntil, pausedUntil > now {
+            if queued.bucket.isPaused(at: now), let pausedUntil = queued.bucket.pausedUntil {
                 bucket.pause(until: pausedUntil, at: now)
             } else {
                 bucket.limitLevel(to: queued.bucket.level(at: now), at: now)
@@ -194,7 +194,7 @@ public actor RateLimiter: RequestThrottle {
         metrics.recordThrottled(bucket: throttled.bucket.kind.metricBucket)
         var metadata: Logger.Metadata = [
             "ratelimit.bucket": "\(throttled.bucket.kind.metricBucket)",
-            "ratelimit.pause_seconds": "\(TokenBucket.seconds(pause))",
+            "ratelimit.pause_seconds": "\(pause.timeInterval)",
             "http.status": "\(response.status.code)",
             "vm.id": "\(context.vm.path)",
         ]
@@ -212,7 +212,7 @@ public actor RateLimiter: RequestThrottle {
         acquiredSinceSweep = 0
         buckets = buckets.filter { _, queued in
             let bucket = queued.bucket
-            return !queued.queue.isEmpty || bucket.rateFactor < 1 || bucket.pausedUntil.map { $0 > now } == true
+            return !queued.queue.isEmpty || bucket.rateFactor < 1 || bucket.isPaused(at: now)
                 || bucket.level(at: now) < bucket.capacity - TokenBucket.tolerance
         }
         acquisitionsBetweenSweeps = max(Self.minimumSweepInterval, buckets.count)

@@ -22,7 +22,7 @@ public struct RequestRate: Sendable, Equatable, CustomStringConvertible {
 
     /// The rate in requests per second.
     public var perSecond: Double {
-        Double(count) / TokenBucket.seconds(period)
+        Double(count) / period.timeInterval
     }
 
     /// `N/s`, `N/min` or `N/h`, as in the configuration.

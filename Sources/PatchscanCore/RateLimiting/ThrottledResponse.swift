@@ -1,6 +1,5 @@
 import AzureCompute
 import Foundation
-import NIOCore
 import NIOHTTP1
 
 /// A response in which Azure refused a request for lack of budget, and the client-side bucket to pause for it.
@@ -23,7 +22,9 @@ struct ThrottledResponse {
     ///   when Azure does not say, the subscription-wide one (assessPatches: the subscription and region's
     ///   guest-patch bucket; polls: the subscription's ARM read bucket, which all polls draw on).
     init?(_ response: TransportResponse, context: RequestContext, settings: RateLimitSettings, now: Date) {
-        let apiError = Self.decodeAPIError(response.body)
+        // Only error statuses can be throttling; a success body (a poll's result) is not parsed.
+        guard response.status.code >= 400 else { return nil }
+        let apiError = response.apiError
         let computeThrottled = apiError?.isComputeThrottling == true
         guard response.status == .tooManyRequests || computeThrottled else { return nil }
         let code = apiError?.code ?? ""
@@ -51,20 +52,6 @@ struct ThrottledResponse {
         if text.contains("'read'") { return .armReads(context.vm) }
         if text.contains("'write'") { return .armWrites(context.vm) }
         return context.operation == .assessPatches ? .armWrites(context.vm) : .armReads(context.vm)
-    }
-
-    /// The `CloudError` envelope, or the bare error Compute's troubleshooting doc shows.
-    static func decodeAPIError(_ body: ByteBuffer) -> APIError? {
-        guard body.readableBytes > 0 else { return nil }
-        let data = Data(body.readableBytesView)
-        let decoder = JSONDecoder()
-        if let envelope = try? decoder.decode(CloudError.self, from: data), let error = envelope.error {
-            return error
-        }
-        if let bare = try? decoder.decode(APIError.self, from: data), bare.code != nil {
-            return bare
-        }
-        return nil
     }
 
     /// The smallest `allowedRequestCount` in the JSON documents Compute embeds in `TooManyRequests` details.

@@ -38,7 +38,7 @@ public struct TokenBucket: Sendable, Equatable {
     public func level(at now: Duration) -> Double {
         let refillStart = max(updatedAt, pausedUntil ?? updatedAt)
         guard now > refillStart else { return storedLevel }
-        return min(capacity, storedLevel + Self.seconds(now - refillStart) * effectiveRefillPerSecond)
+        return min(capacity, storedLevel + (now - refillStart).timeInterval * effectiveRefillPerSecond)
     }
 
     /// Whether a pause is still in effect at `now`.
@@ -96,10 +96,5 @@ public struct TokenBucket: Sendable, Equatable {
         storedLevel = level(at: now)
         if let pausedUntil, now >= pausedUntil { self.pausedUntil = nil }
         updatedAt = max(updatedAt, now)
-    }
-
-    /// `duration` in (fractional) seconds.
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -24,7 +24,7 @@ public struct LeaseHolder: Sendable, Equatable {
 
     /// When a lease taken or renewed at `now` expires.
     public func expiry(from now: Date) -> Date {
-        now.addingTimeInterval(TimeInterval(Self.leaseDuration.components.seconds))
+        now.addingTimeInterval(Self.leaseDuration.timeInterval)
     }
 }
 
