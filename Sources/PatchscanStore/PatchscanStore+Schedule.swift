@@ -42,22 +42,10 @@ extension PatchscanStore {
         }
     }
 
-    /// Sets `vm.next_due_at` for every VM in `dueTimes` (keyed by `vm.id`), in one transaction.
-    /// Ids with no `vm` row are ignored.
-    ///
-    /// This overwrites a due time an assessment recorded meanwhile; ``setNextDue(_:plannedFrom:)`` does not.
-    public func setNextDue(_ dueTimes: [Int64: Date]) async throws {
-        try await writer.write { db in
-            let update = try db.cachedStatement(sql: "UPDATE vm SET next_due_at = ? WHERE id = ?")
-            for (vmID, dueAt) in dueTimes {
-                try update.execute(arguments: [dueAt, vmID])
-            }
-        }
-    }
-
-    /// Sets `vm.next_due_at` like ``setNextDue(_:)``, but only for VMs whose `next_due_at` and `last_assessed_at`
-    /// still hold the values in `snapshot`, the state the due times were planned from. A VM whose assessment was
-    /// recorded since (by this process or by `patchscan scan`) keeps the due time that assessment set.
+    /// Sets `vm.next_due_at` for the VMs in `dueTimes` (keyed by `vm.id`), in one transaction, but only for VMs
+    /// whose `next_due_at` and `last_assessed_at` still hold the values in `snapshot`, the state the due times were
+    /// planned from. A VM whose assessment was recorded since (by this process or by `patchscan scan`) keeps the due
+    /// time that assessment set; ids not in `snapshot` are ignored.
     ///
     /// - Returns: The ids of the VMs updated.
     @discardableResult

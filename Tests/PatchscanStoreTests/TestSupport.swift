@@ -65,6 +65,11 @@ enum Fleet {
 }
 
 extension PatchscanStore {
+    /// Sets due times planned from the current state of the test fleet's VMs.
+    func setNextDue(_ dueTimes: [Int64: Date]) async throws {
+        try await setNextDue(dueTimes, plannedFrom: scheduledVMs(resourceIDs: Fleet.all.map(\.resourceID)))
+    }
+
     /// Registers the VMs and returns their ids in the same order.
     func register(_ vms: [VMRegistration], at date: Date = Instant.t0) async throws -> [Int64] {
         let ids = try await registerVMs(vms, seenAt: date)

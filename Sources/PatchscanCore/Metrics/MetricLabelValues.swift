@@ -16,9 +16,6 @@ extension PatchscanMetrics {
         public static let pollResult = Operation("poll_result")
         /// Any other request.
         public static let other = Operation("other")
-
-        /// Every operation, in a stable order.
-        public static let all: [Operation] = [.token, .assessPatches, .pollStatus, .pollResult, .other]
     }
 
     /// The result of one HTTP request, the value of the ``Label/status`` label.

@@ -53,11 +53,6 @@ extension SystemdNotifier {
             return reloading(monotonic: .seconds(Int64(now.tv_sec)) + .nanoseconds(Int64(now.tv_nsec)))
         }
 
-        /// `ERRNO=…`: the service failed with this `errno`-style code; shown by `systemctl status`.
-        public static func errno(_ code: Int32) -> Message {
-            Message("ERRNO=\(code)")
-        }
-
         /// The assignment as sent.
         public var description: String { assignment }
 
