@@ -36,16 +36,13 @@ struct RunCommand: AsyncParsableCommand {
         let daemon = DaemonEnvironment(
             configurationPath: config,
             notifier: SystemdNotifier(environment: environment, logger: logger),
-            registry: backend.registry,
-            onMetricsListening: { port in
-                logger.notice("Serving /metrics, /healthz and /readyz", metadata: ["metrics.port": "\(port)"])
-            }
+            registry: backend.registry
         )
         do {
             try await runDaemon(
                 settings: settings,
                 environment: daemon,
-                dependencies: Dependencies(environment: environment),
+                dependencies: Dependencies(environment: environment, metricsFactory: backend.factory),
                 reloadRequests: await UnixSignalsSequence(trapping: .sighup),
                 logger: logger
             )

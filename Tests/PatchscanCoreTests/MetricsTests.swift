@@ -400,27 +400,27 @@ private struct StreamLogHandler: LogHandler {
 struct ReadinessRuleTests {
     private let interval = Duration.seconds(6 * 3_600)
 
-    @Test("not ready while the database is closed, whatever the cycles")
-    func databaseClosed() {
-        let readiness = Readiness.evaluate(databaseOpen: false, sinceStart: .seconds(1), sinceLastCycle: .seconds(1), interval: interval)
-        #expect(readiness == .notReady("database not open"))
+    @Test("not ready until start-up finished, whatever the cycles")
+    func notStarted() {
+        let readiness = Readiness.evaluate(started: false, sinceStart: .seconds(1), sinceLastCycle: .seconds(1), interval: interval)
+        #expect(readiness == .notReady("starting: database and schedule not ready yet"))
         #expect(!readiness.isReady)
     }
 
     @Test("ready while the first cycle still has two intervals to finish")
     func startingUp() {
-        #expect(Readiness.evaluate(databaseOpen: true, sinceStart: .zero, sinceLastCycle: nil, interval: interval).isReady)
-        #expect(Readiness.evaluate(databaseOpen: true, sinceStart: interval * 2, sinceLastCycle: nil, interval: interval).isReady)
-        let late = Readiness.evaluate(databaseOpen: true, sinceStart: interval * 2 + .seconds(1), sinceLastCycle: nil, interval: interval)
+        #expect(Readiness.evaluate(started: true, sinceStart: .zero, sinceLastCycle: nil, interval: interval).isReady)
+        #expect(Readiness.evaluate(started: true, sinceStart: interval * 2, sinceLastCycle: nil, interval: interval).isReady)
+        let late = Readiness.evaluate(started: true, sinceStart: interval * 2 + .seconds(1), sinceLastCycle: nil, interval: interval)
         #expect(late == .notReady("no cycle finished in the last 12h (2× schedule.interval)"))
     }
 
     @Test("ready when a cycle finished within two intervals, not after")
     func recentCycle() {
         let long = Duration.seconds(30 * 86_400)
-        #expect(Readiness.evaluate(databaseOpen: true, sinceStart: long, sinceLastCycle: .seconds(60), interval: interval).isReady)
-        #expect(Readiness.evaluate(databaseOpen: true, sinceStart: long, sinceLastCycle: interval * 2, interval: interval).isReady)
-        let stale = Readiness.evaluate(databaseOpen: true, sinceStart: long, sinceLastCycle: interval * 2 + .seconds(1), interval: interval)
+        #expect(Readiness.evaluate(started: true, sinceStart: long, sinceLastCycle: .seconds(60), interval: interval).isReady)
+        #expect(Readiness.evaluate(started: true, sinceStart: long, sinceLastCycle: interval * 2, interval: interval).isReady)
+        let stale = Readiness.evaluate(started: true, sinceStart: long, sinceLastCycle: interval * 2 + .seconds(1), interval: interval)
         #expect(!stale.isReady)
         #expect(stale.reason.contains("12h"))
     }

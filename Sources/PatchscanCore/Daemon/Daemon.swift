@@ -13,20 +13,12 @@ public struct DaemonEnvironment: Sendable {
     public var notifier: SystemdNotifier?
     /// What `/metrics` serves.
     public var registry: PrometheusCollectorRegistry
-    /// Called with the metrics server's port once it listens.
-    public var onMetricsListening: @Sendable (Int) async -> Void
 
     /// Creates the environment.
-    public init(
-        configurationPath: String,
-        notifier: SystemdNotifier?,
-        registry: PrometheusCollectorRegistry,
-        onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) {
+    public init(configurationPath: String, notifier: SystemdNotifier?, registry: PrometheusCollectorRegistry) {
         self.configurationPath = configurationPath
         self.notifier = notifier
         self.registry = registry
-        self.onMetricsListening = onMetricsListening
     }
 }
 
@@ -108,7 +100,7 @@ public func runDaemon<Reloads: AsyncSequence & Sendable>(
             services.append(
                 MetricsServer(
                     address: settings.metrics.address, registry: environment.registry,
-                    readiness: { await health.readiness() }, logger: logger, onListening: environment.onMetricsListening
+                    readiness: { await health.readiness() }, logger: logger
                 )
             )
         }

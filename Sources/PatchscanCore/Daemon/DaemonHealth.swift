@@ -1,6 +1,6 @@
 import Foundation
 
-/// What `/readyz` reports: the database is open, the schedule computed, and cycles keep finishing.
+/// What `/readyz` reports: start-up finished (database open, schedule computed), and cycles keep finishing.
 public actor DaemonHealth {
     private let startedAt: ContinuousClock.Instant
     private var scheduleReady = false
@@ -24,11 +24,11 @@ public actor DaemonHealth {
         self.interval = interval
     }
 
-    /// The readiness rule of ``Readiness/evaluate(databaseOpen:sinceStart:sinceLastCycle:interval:)``.
+    /// The readiness rule of ``Readiness/evaluate(started:sinceStart:sinceLastCycle:interval:)``.
     public func readiness() -> Readiness {
         let now = ContinuousClock.Instant.now
         return Readiness.evaluate(
-            databaseOpen: scheduleReady, sinceStart: startedAt.duration(to: now),
+            started: scheduleReady, sinceStart: startedAt.duration(to: now),
             sinceLastCycle: lastCycle.map { $0.duration(to: now) }, interval: interval
         )
     }

@@ -61,7 +61,7 @@ public struct MetricsServer: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
                 logger.info(
-                    "Serving metrics",
+                    "Serving /metrics, /healthz and /readyz",
                     metadata: ["metrics.host": "\(address.host)", "metrics.port": "\(port)"]
                 )
                 await onListening(port)

@@ -5,7 +5,7 @@ import Prometheus
 /// A Prometheus registry and the swift-metrics factory that feeds it, with patchscan's histogram buckets.
 ///
 /// `main` creates one, calls ``bootstrap()`` (so third-party libraries' metrics land in the same registry), passes
-/// ``metrics`` to the components and ``registry`` to the ``MetricsServer``. Tests create one each and never
+/// ``factory`` to the components (as ``Dependencies/metricsFactory``) and ``registry`` to the ``MetricsServer``. Tests create one each and never
 /// bootstrap, so any number of them coexist in one process.
 public struct PrometheusMetricsBackend: Sendable {
     /// What `/metrics` serves.

@@ -14,26 +14,26 @@ public struct Readiness: Sendable, Equatable {
     public static let ready = Readiness(isReady: true, reason: "ready")
 
     /// The daemon is not ready, because of `reason` (one short sentence for an operator, such as
-    /// `database not open`).
+    /// `starting: database and schedule not ready yet`).
     public static func notReady(_ reason: String) -> Readiness {
         Readiness(isReady: false, reason: reason)
     }
 
-    /// The readiness rule: the database is open, and a cycle finished within two scheduling intervals (or the
+    /// The readiness rule: start-up finished, and a cycle finished within two scheduling intervals (or the
     /// daemon started less than two intervals ago, so the first cycle still has time).
     ///
     /// - Parameters:
-    ///   - databaseOpen: Whether the store is open.
+    ///   - started: Whether start-up finished: the database open and migrated, the first schedule computed.
     ///   - sinceStart: Time since the daemon started.
     ///   - sinceLastCycle: Time since the last cycle finished, successful or not; nil when none has since start.
     ///   - interval: The global scheduling interval (`schedule.interval`).
     public static func evaluate(
-        databaseOpen: Bool,
+        started: Bool,
         sinceStart: Duration,
         sinceLastCycle: Duration?,
         interval: Duration
     ) -> Readiness {
-        guard databaseOpen else { return .notReady("database not open") }
+        guard started else { return .notReady("starting: database and schedule not ready yet") }
         let window = interval * 2
         guard (sinceLastCycle ?? sinceStart) <= window else {
             return .notReady("no cycle finished in the last \(DurationText.format(window)) (2× schedule.interval)")
