@@ -3,9 +3,6 @@ import Testing
 
 @Suite("deploy/install.sh")
 struct InstallScriptTests {
-    private static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test("a second run changes nothing and the operator's configuration is never overwritten")
     func idempotent() throws {
         let stage = FileManager.default.temporaryDirectory.appendingPathComponent("patchscan-install-\(UUID().uuidString)")
@@ -30,7 +27,7 @@ struct InstallScriptTests {
         #expect(!second.contains("installed"))
         #expect(try String(contentsOf: config, encoding: .utf8) == "database: /operator/choice.sqlite\n")
         let unit = try String(contentsOf: root.appendingPathComponent("etc/systemd/system/patchscan.service"), encoding: .utf8)
-        let shipped = try String(contentsOf: Self.repository.appendingPathComponent("deploy/patchscan.service"), encoding: .utf8)
+        let shipped = try String(contentsOfFile: repositoryFile("deploy/patchscan.service"), encoding: .utf8)
         #expect(unit == shipped)
     }
 
@@ -39,7 +36,7 @@ struct InstallScriptTests {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [
-            Self.repository.appendingPathComponent("deploy/install.sh").path,
+            repositoryFile("deploy/install.sh"),
             "--binary", binary.path, "--destdir", destdir.path,
         ]
         process.standardOutput = output

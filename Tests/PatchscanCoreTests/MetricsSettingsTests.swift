@@ -6,10 +6,6 @@ private func metricsSettings(_ section: String) throws -> MetricsSettings {
     try SettingsSection.parse(section).metrics
 }
 
-private func metricsProblems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
-    SettingsSection.problems(section, sourceLocation: sourceLocation)
-}
-
 @Suite("Metrics settings")
 struct MetricsSettingsTests {
     @Test("an absent or empty metrics section serves on 127.0.0.1:9464")
@@ -56,7 +52,7 @@ struct MetricsSettingsTests {
         ("127.0.0.1:metrics", "'metrics' is not a port"),
     ])
     func rejectsAddress(text: String, fragment: String) throws {
-        let found = metricsProblems("metrics:\n  address: \(text)\n")
+        let found = SettingsSection.problems("metrics:\n  address: \(text)\n")
         #expect(found.count == 1, "\(found)")
         let problem = try #require(found.first)
         #expect(problem.code == .invalidValue)
@@ -67,7 +63,7 @@ struct MetricsSettingsTests {
 
     @Test("wrong types and unknown keys are all reported at once")
     func reportsEveryProblem() {
-        let found = metricsProblems("metrics:\n  enabled: sometimes\n  address: [127.0.0.1]\n  adress: 127.0.0.1:9464\n")
+        let found = SettingsSection.problems("metrics:\n  enabled: sometimes\n  address: [127.0.0.1]\n  adress: 127.0.0.1:9464\n")
         #expect(found.map(\.keyPath) == ["metrics.enabled", "metrics.address", "metrics.adress"])
         #expect(found.map(\.line) == [9, 10, 11])
         #expect(found.map(\.code) == [.wrongType, .wrongType, .unknownKey])
@@ -76,17 +72,15 @@ struct MetricsSettingsTests {
 
     @Test("the example configuration documents the metrics section with its defaults")
     func exampleFile() throws {
-        let example = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("config/patchscan.example.yaml")
-        let text = try String(contentsOf: example, encoding: .utf8)
+        let example = repositoryFile("config/patchscan.example.yaml")
+        let text = try String(contentsOfFile: example, encoding: .utf8)
         #expect(text.contains("\nmetrics:\n"))
-        #expect(try Settings.load(contentsOf: example.path).metrics == MetricsSettings())
+        #expect(try Settings.load(contentsOf: example).metrics == MetricsSettings())
     }
 
     @Test("a metrics section that is not a mapping is rejected")
     func rejectsScalarSection() {
-        let found = metricsProblems("metrics: true\n")
+        let found = SettingsSection.problems("metrics: true\n")
         #expect(found.map(\.keyPath) == ["metrics"])
         #expect(found.map(\.code) == [.wrongType])
         #expect(found.map(\.line) == [8])

@@ -428,12 +428,6 @@ struct ReadinessRuleTests {
 
 @Suite("Metrics: documentation and dashboard")
 struct MetricsDocumentationTests {
-    private static func repositoryFile(_ path: String) -> URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(path)
-    }
-
     /// The metric names `text` mentions, with histogram suffixes removed.
     private static func metricNames(in text: String) -> Set<String> {
         let names = text.matches(of: /patchscan_[a-z_]+/).map { match in
@@ -448,7 +442,7 @@ struct MetricsDocumentationTests {
 
     @Test("docs/metrics.md has a table row for every metric and names no other")
     func documentation() throws {
-        let text = try String(contentsOf: Self.repositoryFile("docs/metrics.md"), encoding: .utf8)
+        let text = try String(contentsOfFile: repositoryFile("docs/metrics.md"), encoding: .utf8)
         for name in PatchscanMetrics.Name.all {
             #expect(text.contains("| `\(name)` |"), "no table row for \(name)")
         }
@@ -457,7 +451,7 @@ struct MetricsDocumentationTests {
 
     @Test("the Grafana dashboard is valid JSON, uses every metric, and names no other")
     func dashboard() throws {
-        let data = try Data(contentsOf: Self.repositoryFile("deploy/grafana/patchscan.json"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryFile("deploy/grafana/patchscan.json")))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(json["schemaVersion"] as? Int == 39)
         let inputs = try #require(json["__inputs"] as? [[String: Any]])

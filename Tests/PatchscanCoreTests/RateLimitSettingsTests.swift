@@ -6,10 +6,6 @@ private func rateLimits(_ section: String) throws -> RateLimitSettings {
     try SettingsSection.parse(section).rateLimits
 }
 
-private func problems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
-    SettingsSection.problems(section, sourceLocation: sourceLocation)
-}
-
 @Suite("Settings: rateLimits")
 struct RateLimitSettingsTests {
     @Test("without the section, the defaults are Azure's published budgets with a 0.9 safety factor")
@@ -29,10 +25,7 @@ struct RateLimitSettingsTests {
 
     @Test("the example configuration spells out the defaults")
     func exampleFile() throws {
-        let path = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("config/patchscan.example.yaml").path
-        #expect(try Settings.load(contentsOf: path).rateLimits == RateLimitSettings())
+        #expect(try Settings.load(contentsOf: repositoryFile("config/patchscan.example.yaml")).rateLimits == RateLimitSettings())
     }
 
     @Test("every key decodes; a bucket key left out keeps its default")
@@ -91,7 +84,7 @@ struct RateLimitSettingsTests {
         ]
     )
     func badRates(rate: String, message: String) throws {
-        let found = problems("rateLimits:\n  arm:\n    writes:\n      rate: \(rate)\n")
+        let found = SettingsSection.problems("rateLimits:\n  arm:\n    writes:\n      rate: \(rate)\n")
         let problem = try #require(found.first)
         #expect(found.count == 1)
         #expect(problem.code == .invalidValue)
@@ -112,7 +105,7 @@ struct RateLimitSettingsTests {
         ]
     )
     func badFractions(line: String, keyPath: String, message: String) throws {
-        let found = problems("rateLimits:\n  \(line)\n")
+        let found = SettingsSection.problems("rateLimits:\n  \(line)\n")
         let problem = try #require(found.first)
         #expect(found.count == 1)
         #expect(problem.keyPath == keyPath)
@@ -122,7 +115,7 @@ struct RateLimitSettingsTests {
 
     @Test("reports every problem in the section at once, with key paths and lines")
     func allProblems() {
-        let found = problems(
+        let found = SettingsSection.problems(
             """
             rateLimits:
               safetyFactor: 2
@@ -154,8 +147,8 @@ struct RateLimitSettingsTests {
 
     @Test("the section and its buckets must be mappings")
     func wrongTypes() {
-        #expect(problems("rateLimits: 5\n").map(\.keyPath) == ["rateLimits"])
-        #expect(problems("rateLimits:\n  arm: [1, 2]\n").map(\.keyPath) == ["rateLimits.arm"])
-        #expect(problems("rateLimits:\n  arm:\n    reads: { rate: [1] }\n").map(\.code) == [.wrongType])
+        #expect(SettingsSection.problems("rateLimits: 5\n").map(\.keyPath) == ["rateLimits"])
+        #expect(SettingsSection.problems("rateLimits:\n  arm: [1, 2]\n").map(\.keyPath) == ["rateLimits.arm"])
+        #expect(SettingsSection.problems("rateLimits:\n  arm:\n    reads: { rate: [1] }\n").map(\.code) == [.wrongType])
     }
 }

@@ -5,10 +5,6 @@ private func scheduleSettings(_ section: String) throws -> ScheduleSettings {
     try SettingsSection.parse(section).schedule
 }
 
-private func scheduleProblems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
-    SettingsSection.problems(section, sourceLocation: sourceLocation)
-}
-
 @Suite("Schedule settings")
 struct ScheduleSettingsTests {
     @Test("an absent or empty schedule section takes the defaults: 6h, no groups, 60s grace")
@@ -50,7 +46,7 @@ struct ScheduleSettingsTests {
         ("schedule:\n  groups:\n    web: 30s\n", "schedule.groups.web", 10, "must be from 1m to 366d (got 30s)"),
     ])
     func intervalRange(section: String, keyPath: String, line: Int, message: String) throws {
-        let found = scheduleProblems(section)
+        let found = SettingsSection.problems(section)
         #expect(found.count == 1, "\(found)")
         let problem = try #require(found.first)
         #expect(problem.code == .invalidValue)
@@ -61,7 +57,7 @@ struct ScheduleSettingsTests {
 
     @Test("every problem in the section is reported at once")
     func everyProblem() {
-        let found = scheduleProblems("""
+        let found = SettingsSection.problems("""
             schedule:
               interval: often
               groups:
@@ -86,12 +82,12 @@ struct ScheduleSettingsTests {
 
     @Test("groups must be a mapping of names to intervals")
     func groupsShape() throws {
-        let list = scheduleProblems("schedule:\n  groups:\n    - web: 1h\n")
+        let list = SettingsSection.problems("schedule:\n  groups:\n    - web: 1h\n")
         #expect(list.map(\.keyPath) == ["schedule.groups"])
         #expect(list.first?.code == .wrongType)
         #expect(list.first?.message.contains("a mapping of group names to intervals") == true)
 
-        let emptyName = scheduleProblems("schedule:\n  groups:\n    \"\": 1h\n")
+        let emptyName = SettingsSection.problems("schedule:\n  groups:\n    \"\": 1h\n")
         #expect(emptyName.map(\.message) == ["group names must not be empty"])
         #expect(emptyName.first?.line == 10)
     }

@@ -3,52 +3,17 @@ import Foundation
 import PatchscanCore
 import Testing
 
-/// Seven lines; whatever is appended starts at line 8.
-private let minimalYAML = """
-    database: /tmp/patchscan-test.sqlite
-    credential:
-      tenantId: contoso.onmicrosoft.com
-      clientId: 66666666-7777-8888-9999-000000000000
-      secretEnv: AZURE_CLIENT_SECRET
-    vms:
-      - /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01
-
-    """
-
 private let web01 =
     "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01"
-
-/// The problems `yaml` is rejected with; records an issue if it is accepted.
-private func problems(
-    _ yaml: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) -> [ConfigurationProblem] {
-    do {
-        let settings = try Settings.parse(yaml: yaml, source: "test.yaml")
-        Issue.record("expected the configuration to be rejected, got \(settings)", sourceLocation: sourceLocation)
-        return []
-    } catch {
-        return error.problems
-    }
-}
 
 /// The single problem `yaml` is rejected with.
 private func problem(
     _ yaml: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> ConfigurationProblem {
-    let found = problems(yaml, sourceLocation: sourceLocation)
+    let found = SettingsSection.problems(inYAML: yaml, sourceLocation: sourceLocation)
     #expect(found.count == 1, "\(found)", sourceLocation: sourceLocation)
     return try #require(found.first, sourceLocation: sourceLocation)
-}
-
-private func repositoryFile(_ relativePath: String) -> String {
-    URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent(relativePath)
-        .path
 }
 
 @Suite("Settings: accepted configurations")
@@ -131,7 +96,7 @@ struct SettingsAcceptanceTests {
 
     @Test("optional sections and keys take their documented defaults")
     func defaults() throws {
-        let settings = try Settings.parse(yaml: minimalYAML, source: "minimal.yaml")
+        let settings = try Settings.parse(yaml: SettingsSection.minimalYAML, source: "minimal.yaml")
         #expect(settings.database == "/tmp/patchscan-test.sqlite")
         #expect(settings.azure.resourceManager.absoluteString == "https://management.azure.com")
         #expect(settings.azure.authorityHost.absoluteString == "https://login.microsoftonline.com")
@@ -153,7 +118,7 @@ struct SettingsAcceptanceTests {
     @Test("empty optional sections mean defaults")
     func emptySections() throws {
         let settings = try Settings.parse(
-            yaml: minimalYAML + "azure:\nscan:\n  pollInterval:\nthresholds: {}\n", source: "t.yaml"
+            yaml: SettingsSection.minimalYAML + "azure:\nscan:\n  pollInterval:\nthresholds: {}\n", source: "t.yaml"
         )
         #expect(settings.scan == ScanSettings())
         #expect(settings.thresholds == Thresholds())
@@ -163,7 +128,7 @@ struct SettingsAcceptanceTests {
     @Test("an explicit null threshold never flags, while an absent one keeps the default")
     func nullThresholds() throws {
         let settings = try Settings.parse(
-            yaml: minimalYAML + "thresholds:\n  criticalAndSecurityPatchCount: ~\n", source: "t.yaml"
+            yaml: SettingsSection.minimalYAML + "thresholds:\n  criticalAndSecurityPatchCount: ~\n", source: "t.yaml"
         )
         #expect(settings.thresholds.criticalAndSecurityPatchCount == nil)
         #expect(settings.thresholds.otherPatchCount == nil)
@@ -175,7 +140,7 @@ struct SettingsAcceptanceTests {
         arguments: ["http://127.0.0.1:8080", "http://127.9.8.7/", "http://[::1]:8080", "http://localhost:1", "http://LOCALHOST"]
     )
     func loopbackHTTP(url: String) throws {
-        let settings = try Settings.parse(yaml: minimalYAML + "azure:\n  resourceManager: \(url)\n", source: "t.yaml")
+        let settings = try Settings.parse(yaml: SettingsSection.minimalYAML + "azure:\n  resourceManager: \(url)\n", source: "t.yaml")
         #expect(settings.azure.resourceManager.absoluteString == url)
     }
 
@@ -190,6 +155,13 @@ struct SettingsAcceptanceTests {
         #expect(settings.vms[2].id.resourceGroup == "rg-data")
         #expect(settings.scan == ScanSettings())
         #expect(settings.thresholds == Thresholds())
+    }
+
+    @Test("the configuration install.sh ships parses and reads the secret systemd passes as a credential")
+    func deployFileParses() throws {
+        let settings = try Settings.load(contentsOf: repositoryFile("deploy/patchscan.yaml"))
+        #expect(settings.database == "/var/lib/patchscan/patchscan.sqlite")
+        #expect(settings.credential.secret == .file("/run/credentials/patchscan.service/client-secret"))
     }
 
     @Test("the demo configuration parses with the demo's values")
@@ -221,7 +193,7 @@ struct SettingsAcceptanceTests {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("patchscan-settings-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data((minimalYAML + "scan:\n  concurrency: 0\n").utf8).write(to: URL(fileURLWithPath: path))
+        try Data((SettingsSection.minimalYAML + "scan:\n  concurrency: 0\n").utf8).write(to: URL(fileURLWithPath: path))
         #expect {
             try Settings.load(contentsOf: path)
         } throws: { error in
@@ -260,7 +232,7 @@ struct SettingsDurationTests {
         ]
     )
     func accepts(text: String, expected: Duration) throws {
-        let settings = try Settings.parse(yaml: minimalYAML + "scan:\n  deadline: \(text)\n", source: "t.yaml")
+        let settings = try Settings.parse(yaml: SettingsSection.minimalYAML + "scan:\n  deadline: \(text)\n", source: "t.yaml")
         #expect(settings.scan.deadline == expected)
     }
 
@@ -280,7 +252,7 @@ struct SettingsDurationTests {
         ]
     )
     func rejects(text: String, messageFragment: String) throws {
-        let found = try problem(minimalYAML + "scan:\n  deadline: \(text)\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  deadline: \(text)\n")
         #expect(found.code == .invalidValue)
         #expect(found.keyPath == "scan.deadline")
         #expect(found.line == 9)
@@ -290,14 +262,14 @@ struct SettingsDurationTests {
 
     @Test("rejects a non-scalar duration as the wrong type")
     func rejectsList() throws {
-        let found = try problem(minimalYAML + "scan:\n  deadline: [5m]\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  deadline: [5m]\n")
         #expect(found.code == .wrongType)
         #expect(found.keyPath == "scan.deadline")
     }
 
     @Test("rejects a zero deadline and zero poll intervals")
     func rejectsZero() {
-        let found = problems(minimalYAML + "scan:\n  deadline: 0s\n  pollInterval:\n    floor: 0\n")
+        let found = SettingsSection.problems(inYAML: SettingsSection.minimalYAML + "scan:\n  deadline: 0s\n  pollInterval:\n    floor: 0\n")
         #expect(found.map(\.keyPath) == ["scan.deadline", "scan.pollInterval.floor"])
         #expect(found.map(\.line) == [9, 11])
         #expect(found.allSatisfy { $0.message == "must be greater than zero (got 0s)" })
@@ -305,7 +277,7 @@ struct SettingsDurationTests {
 
     @Test("rejects a poll floor above the ceiling, at the floor's line")
     func floorAboveCeiling() throws {
-        let found = try problem(minimalYAML + "scan:\n  pollInterval:\n    floor: 5m\n    ceiling: 2m\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  pollInterval:\n    floor: 5m\n    ceiling: 2m\n")
         #expect(found.code == .invalidValue)
         #expect(found.keyPath == "scan.pollInterval.floor")
         #expect(found.line == 10)
@@ -314,7 +286,7 @@ struct SettingsDurationTests {
 
     @Test("compares the floor with the default ceiling")
     func floorAboveDefaultCeiling() throws {
-        let found = try problem(minimalYAML + "scan:\n  pollInterval:\n    floor: 1h\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  pollInterval:\n    floor: 1h\n")
         #expect(found.keyPath == "scan.pollInterval.floor")
         #expect(found.message == "the floor (1h) must not exceed the ceiling (2m, the default)")
     }
@@ -333,7 +305,7 @@ struct SettingsRejectionTests {
 
     @Test("reports duplicate keys with the line of the key")
     func duplicateKey() throws {
-        let found = try problem(minimalYAML + "database: /tmp/other.sqlite\n")
+        let found = try problem(SettingsSection.minimalYAML + "database: /tmp/other.sqlite\n")
         #expect(found.code == .syntax)
         #expect(found.line == 1)
         #expect(found.message.contains("'database' appears more than once"))
@@ -355,7 +327,7 @@ struct SettingsRejectionTests {
 
     @Test("suggests the closest allowed key for a misspelt key")
     func unknownKeyWithSuggestion() throws {
-        let found = try problem(minimalYAML + "scan:\n  concurency: 4\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  concurency: 4\n")
         #expect(found.code == .unknownKey)
         #expect(found.keyPath == "scan.concurency")
         #expect(found.line == 9)
@@ -365,7 +337,7 @@ struct SettingsRejectionTests {
 
     @Test("suggests keys whose only difference is case")
     func unknownKeyCase() {
-        let found = problems(minimalYAML.replacingOccurrences(of: "tenantId", with: "tenantID"))
+        let found = SettingsSection.problems(inYAML: SettingsSection.minimalYAML.replacingOccurrences(of: "tenantId", with: "tenantID"))
         #expect(found.map(\.code) == [.unknownKey, .missingKey])
         #expect(found.map(\.keyPath) == ["credential.tenantID", "credential.tenantId"])
         #expect(found.first?.message == "unknown key 'tenantID'; did you mean 'tenantId'?")
@@ -373,7 +345,7 @@ struct SettingsRejectionTests {
 
     @Test("lists the allowed keys when nothing is close")
     func unknownKeyWithoutSuggestion() throws {
-        let found = try problem(minimalYAML + "logging: debug\n")
+        let found = try problem(SettingsSection.minimalYAML + "logging: debug\n")
         #expect(found.keyPath == "logging")
         #expect(found.line == 8)
         #expect(found.message.contains("allowed keys here: 'database', 'azure', 'credential', 'vms', 'scan', 'thresholds'"))
@@ -410,7 +382,7 @@ struct SettingsRejectionTests {
             credential:
               secretEnv: X
             """
-        let found = problems(yaml)
+        let found = SettingsSection.problems(inYAML: yaml)
         #expect(found.map(\.keyPath) == ["database", "vms", "credential.tenantId", "credential.clientId"])
         #expect(found.allSatisfy { $0.code == .missingKey })
         #expect(found.map(\.line) == [1, 1, 4, 4])
@@ -428,7 +400,7 @@ struct SettingsRejectionTests {
               rebootPending: maybe
               otherPatchCount: 1.5
             """
-        let found = problems(yaml)
+        let found = SettingsSection.problems(inYAML: yaml)
         #expect(found.map(\.keyPath) == [
             "database", "credential", "vms", "scan.concurrency", "thresholds.rebootPending", "thresholds.otherPatchCount",
         ])
@@ -441,7 +413,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects a concurrency below one", arguments: [0, -3])
     func concurrencyBelowOne(value: Int) throws {
-        let found = try problem(minimalYAML + "scan:\n  concurrency: \(value)\n")
+        let found = try problem(SettingsSection.minimalYAML + "scan:\n  concurrency: \(value)\n")
         #expect(found.code == .invalidValue)
         #expect(found.keyPath == "scan.concurrency")
         #expect(found.line == 9)
@@ -451,7 +423,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects negative thresholds")
     func negativeThresholds() {
-        let found = problems(minimalYAML + "thresholds:\n  criticalAndSecurityPatchCount: -1\n  otherPatchCount: -2\n")
+        let found = SettingsSection.problems(inYAML: SettingsSection.minimalYAML + "thresholds:\n  criticalAndSecurityPatchCount: -1\n  otherPatchCount: -2\n")
         #expect(found.map(\.keyPath) == ["thresholds.criticalAndSecurityPatchCount", "thresholds.otherPatchCount"])
         #expect(found.map(\.line) == [9, 10])
         #expect(found.map(\.message) == ["must be at least 0 (got -1)", "must be at least 0 (got -2)"])
@@ -473,7 +445,7 @@ struct SettingsRejectionTests {
         ]
     )
     func badEndpoints(url: String, messageFragment: String) throws {
-        let found = try problem(minimalYAML + "azure:\n  authorityHost: \(url)\n")
+        let found = try problem(SettingsSection.minimalYAML + "azure:\n  authorityHost: \(url)\n")
         #expect(found.keyPath == "azure.authorityHost")
         #expect(found.line == 9)
         #expect(found.message.contains(messageFragment), "\(found.message)")
@@ -485,7 +457,7 @@ struct SettingsRejectionTests {
         arguments: ["2022-8-01", "v1", "2022-13-01", "2022-08-32", "2022-08-01-beta", "22-08-01"]
     )
     func badAPIVersion(version: String) throws {
-        let found = try problem(minimalYAML + "azure:\n  apiVersion: \(version)\n")
+        let found = try problem(SettingsSection.minimalYAML + "azure:\n  apiVersion: \(version)\n")
         #expect(found.code == .invalidValue)
         #expect(found.keyPath == "azure.apiVersion")
         #expect(found.line == 9)
@@ -494,7 +466,7 @@ struct SettingsRejectionTests {
 
     @Test("accepts an unquoted API version, which YAML would otherwise read as a date")
     func unquotedAPIVersion() throws {
-        let settings = try Settings.parse(yaml: minimalYAML + "azure:\n  apiVersion: 2023-09-01\n", source: "t.yaml")
+        let settings = try Settings.parse(yaml: SettingsSection.minimalYAML + "azure:\n  apiVersion: 2023-09-01\n", source: "t.yaml")
         #expect(settings.azure.apiVersion == "2023-09-01")
     }
 
@@ -508,7 +480,7 @@ struct SettingsRejectionTests {
               - /subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic
               - id: /subscriptions/s/resourceGroups/rg
             """
-        let found = problems(yaml)
+        let found = SettingsSection.problems(inYAML: yaml)
         #expect(found.map(\.keyPath) == ["vms[1]", "vms[2].id"])
         #expect(found.map(\.line) == [5, 6])
         #expect(found.allSatisfy { $0.code == .invalidValue })
@@ -533,7 +505,7 @@ struct SettingsRejectionTests {
               -
               - [a]
             """
-        let found = problems(yaml)
+        let found = SettingsSection.problems(inYAML: yaml)
         #expect(found.map(\.keyPath) == ["vms[0].name", "vms[1].id", "vms[2].name", "vms[3].resourceGroup", "vms[4]", "vms[5]"])
         #expect(found.map(\.code) == [.conflictingKeys, .missingKey, .missingKey, .invalidValue, .wrongType, .wrongType])
         #expect(found.map(\.line) == [5, 6, 7, 10, 12, 13])
@@ -543,7 +515,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects unknown keys in VM entries")
     func vmUnknownKey() throws {
-        let yaml = minimalYAML + "  - id: \(web01.replacingOccurrences(of: "web-01", with: "web-02"))\n    region: eastus\n"
+        let yaml = SettingsSection.minimalYAML + "  - id: \(web01.replacingOccurrences(of: "web-01", with: "web-02"))\n    region: eastus\n"
         let found = try problem(yaml)
         #expect(found.keyPath == "vms[1].region")
         #expect(found.line == 9)
@@ -551,7 +523,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects an empty VM list")
     func emptyVMList() throws {
-        let yaml = minimalYAML.replacingOccurrences(of: "vms:\n  - \(web01)\n", with: "vms: []\n")
+        let yaml = SettingsSection.minimalYAML.replacingOccurrences(of: "vms:\n  - \(web01)\n", with: "vms: []\n")
         let found = try problem(yaml)
         #expect(found.code == .invalidValue)
         #expect(found.keyPath == "vms")
@@ -561,7 +533,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects the same VM listed twice, ignoring case, naming both entries' lines")
     func duplicateVMs() throws {
-        let yaml = minimalYAML + """
+        let yaml = SettingsSection.minimalYAML + """
               - id: \(web01.replacingOccurrences(of: "web-01", with: "web-02"))
               - subscription: 00000000-0000-0000-0000-000000000001
                 resourceGroup: RG-WEB
@@ -577,7 +549,7 @@ struct SettingsRejectionTests {
 
     @Test("requires exactly one of secretEnv and secretFile")
     func secretSourceCount() throws {
-        let both = try problem(minimalYAML.replacingOccurrences(
+        let both = try problem(SettingsSection.minimalYAML.replacingOccurrences(
             of: "  secretEnv: AZURE_CLIENT_SECRET\n",
             with: "  secretEnv: AZURE_CLIENT_SECRET\n  secretFile: /run/secret\n"
         ))
@@ -585,7 +557,7 @@ struct SettingsRejectionTests {
         #expect(both.keyPath == "credential.secretFile")
         #expect(both.line == 6)
 
-        let neither = try problem(minimalYAML.replacingOccurrences(of: "  secretEnv: AZURE_CLIENT_SECRET\n", with: ""))
+        let neither = try problem(SettingsSection.minimalYAML.replacingOccurrences(of: "  secretEnv: AZURE_CLIENT_SECRET\n", with: ""))
         #expect(neither.code == .missingKey)
         #expect(neither.keyPath == "credential.secretEnv")
         #expect(neither.line == 3)
@@ -594,7 +566,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects a secretEnv that is not a variable name, without echoing it")
     func secretEnvLooksLikeASecret() throws {
-        let found = try problem(minimalYAML.replacingOccurrences(of: "AZURE_CLIENT_SECRET", with: "Abc~8Q.xyz-secret"))
+        let found = try problem(SettingsSection.minimalYAML.replacingOccurrences(of: "AZURE_CLIENT_SECRET", with: "Abc~8Q.xyz-secret"))
         #expect(found.keyPath == "credential.secretEnv")
         #expect(found.line == 5)
         #expect(!found.message.contains("Abc~8Q"))
@@ -602,7 +574,7 @@ struct SettingsRejectionTests {
 
     @Test("rejects a relative secretFile")
     func relativeSecretFile() throws {
-        let found = try problem(minimalYAML.replacingOccurrences(
+        let found = try problem(SettingsSection.minimalYAML.replacingOccurrences(
             of: "secretEnv: AZURE_CLIENT_SECRET", with: "secretFile: client-secret"
         ))
         #expect(found.keyPath == "credential.secretFile")
@@ -611,10 +583,10 @@ struct SettingsRejectionTests {
 
     @Test("rejects unsupported credential types and malformed tenant ids")
     func credentialValues() {
-        let yaml = minimalYAML
+        let yaml = SettingsSection.minimalYAML
             .replacingOccurrences(of: "credential:\n", with: "credential:\n  type: managedIdentity\n")
             .replacingOccurrences(of: "contoso.onmicrosoft.com", with: "contoso/../x")
-        let found = problems(yaml)
+        let found = SettingsSection.problems(inYAML: yaml)
         #expect(found.map(\.keyPath) == ["credential.type", "credential.tenantId"])
         #expect(found.map(\.line) == [3, 4])
         #expect(found.first?.message == "unsupported credential type 'managedIdentity'; supported: 'clientSecret'")

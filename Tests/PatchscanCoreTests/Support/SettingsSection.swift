@@ -22,8 +22,13 @@ enum SettingsSection {
 
     /// Every problem `section` is rejected with; records an issue when it is accepted.
     static func problems(_ section: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
+        problems(inYAML: minimalYAML + section, sourceLocation: sourceLocation)
+    }
+
+    /// Every problem the whole configuration `yaml` is rejected with; records an issue when it is accepted.
+    static func problems(inYAML yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationProblem] {
         do {
-            let settings = try parse(section)
+            let settings = try Settings.parse(yaml: yaml, source: "test.yaml")
             Issue.record("expected the configuration to be rejected, got \(settings)", sourceLocation: sourceLocation)
             return []
         } catch {
