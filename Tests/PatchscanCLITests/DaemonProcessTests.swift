@@ -61,6 +61,35 @@ struct DaemonProcessTests {
         }
     }
 
+    @Test("while operations finish within the shutdown grace, the watchdog keeps being pinged and the results land")
+    func watchdogDuringShutdownGrace() async throws {
+        let daemon = try DaemonProcess()
+        // Each operation answers InProgress for about ten seconds, far longer than the one-second watchdog ping.
+        let configuration = EmulatorConfiguration(
+            seed: 25, subscriptionCount: 1, vmsPerSubscription: 2, retryAfterSeconds: 1, pollsUntilComplete: 10
+        )
+        try await withAzureEmulator(configuration: configuration, logger: Logger(label: "emulator")) { running in
+            let fleet = await running.emulator.fleet
+            try daemon.writeConfig(baseURL: running.baseURL, configuration: configuration, fleet: fleet, shutdownGrace: "60s")
+            let result = try await daemon.run(secret: configuration.clientSecret, environment: ["WATCHDOG_USEC": "2000000"]) { execution in
+                try await daemon.waitUntilReady()
+                try await eventually("every VM has a persisted operation") {
+                    try await Self.store(daemon)?.pendingOperations().count == fleet.count
+                }
+                try execution.send(signal: .terminate)
+                // One ping may already have been due when the signal came; a second proves the pings go on.
+                try await eventually("two watchdog pings after STOPPING=1") {
+                    let messages = daemon.notify.drain()
+                    guard let stopping = messages.firstIndex(of: "STOPPING=1") else { return false }
+                    return messages[stopping...].count { $0 == "WATCHDOG=1" } >= 2
+                }
+            }
+            #expect(result.exitCode == 0, "\(result.log)")
+            let store = try #require(try await Self.store(daemon))
+            #expect(try await store.pendingOperations().isEmpty, "the operations finished within the grace")
+        }
+    }
+
     @Test("SIGHUP applies a valid config and keeps the old one for an invalid one; sd_notify and /metrics report it")
     func reloadNotifyAndMetrics() async throws {
         let daemon = try DaemonProcess()

@@ -28,6 +28,7 @@ struct ScheduleSettingsTests {
                 "sql prod": 1d
                 unused-group: 1m
               shutdownGrace: 0s
+              firstScanSpread: 30m
 
             """)
         #expect(settings.interval == .seconds(12 * 3_600))
@@ -35,6 +36,7 @@ struct ScheduleSettingsTests {
             "prod-web": .seconds(5_400), "sql prod": .seconds(86_400), "unused-group": .seconds(60),
         ])
         #expect(settings.shutdownGrace == .zero)
+        #expect(settings.firstScanSpread == .seconds(1_800))
         #expect(settings.interval(forGroup: "prod-web") == .seconds(5_400))
         #expect(settings.interval(forGroup: "Prod-Web") == .seconds(12 * 3_600))
         #expect(settings.interval(forGroup: nil) == .seconds(12 * 3_600))

@@ -112,16 +112,19 @@ public struct DaemonService: Service {
                     for job in try await state.dueJobs(limit: current.scan.concurrency - state.inFlight.count, now: Date()) {
                         start(job, in: &group, state: &state)
                     }
-                    if !tickPending {
-                        let wait = state.timeUntilNextDue(now: Date()).map { min($0, tick) } ?? tick
-                        group.addTask {
-                            try? await clock.sleep(for: wait)
-                            return .tick
-                        }
-                        tickPending = true
-                    }
                 } else if state.inFlight.isEmpty {
                     break
+                }
+                // Ticks go on while shutting down: the watchdog and the leases of the operations still in flight
+                // must outlast any shutdown grace.
+                if !tickPending {
+                    let untilDue = shuttingDown ? nil : state.timeUntilNextDue(now: Date())
+                    let wait = untilDue.map { min($0, tick) } ?? tick
+                    group.addTask {
+                        try? await clock.sleep(for: wait)
+                        return .tick
+                    }
+                    tickPending = true
                 }
                 guard let event = try await group.next() else { break }
                 switch event {
@@ -134,6 +137,7 @@ public struct DaemonService: Service {
                         try await store.renewLeases(owner: holder.owner, until: holder.expiry(from: Date()))
                         sinceRenewal = clock.stopwatch()
                     }
+                    guard !shuttingDown else { break }
                     try await state.rollOverIfDue(now: Date(), reporter: reporter, health: health)
                     reporter.status(state.statusLine(now: Date()))
                     reporter.vmCounts(state.targets.count, state.dueCount(now: Date()), state.inFlight.count)

@@ -27,14 +27,16 @@ struct DaemonProcess {
 
     /// Writes the configuration for `fleet` on the emulator at `baseURL`: the CLI tests' one, with Retry-After
     /// honoured up to 2 s, a schedule that starts every VM at once and a metrics server on a free port.
-    func writeConfig(baseURL: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM]) throws {
+    func writeConfig(
+        baseURL: String, configuration: EmulatorConfiguration, fleet: [EmulatedVM], shutdownGrace: String = "0s"
+    ) throws {
         let yaml = CLITests.yaml(
             baseURL: baseURL, database: databasePath, configuration: configuration, fleet: fleet, pollCeiling: "2s",
             extra: """
                 schedule:
                   interval: 1h
                   firstScanSpread: 0s
-                  shutdownGrace: 0s
+                  shutdownGrace: \(shutdownGrace)
                 metrics:
                   address: 127.0.0.1:0
                 """
@@ -45,6 +47,7 @@ struct DaemonProcess {
     /// Runs `patchscan run` while `body` drives it; returns the exit code and the log.
     func run(
         secret: String,
+        environment: [String: String] = [:],
         _ body: (Execution<NoInput, DiscardedOutput, FileDescriptorOutput>) async throws -> Void
     ) async throws -> (exitCode: Int32?, log: String) {
         let log = try FileDescriptor.open(
@@ -53,7 +56,9 @@ struct DaemonProcess {
         let result = try await Subprocess.run(
             .path(try PatchscanBinary.path()),
             arguments: ["run", "--config", configPath, "--log-format", "json", "--log-level", "info"],
-            environment: .inherit.updating(["PATCHSCAN_TEST_SECRET": secret, "NOTIFY_SOCKET": notify.address]),
+            environment: .inherit
+                .updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+                .updating(["PATCHSCAN_TEST_SECRET": secret, "NOTIFY_SOCKET": notify.address]),
             input: .none,
             output: .discarded,
             error: .fileDescriptor(log, closeAfterSpawningProcess: true),
