@@ -103,7 +103,6 @@ let package = Package(
             dependencies: [
                 "PatchscanCore",
                 "AzureEmulator",
-                "PatchscanStore",
                 "AzureCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,7 +37,8 @@ enum LowerBound {
         classes.map { bucket in
             var vmsPerKey: [String: Int] = [:]
             for vm in fleet {
-                vmsPerKey[key(bucket.scope, vm), default: 0] += 1
+                let key = bucket.scope.key(subscriptionID: vm.subscriptionID, location: vm.location, vmResourceID: vm.resourceID)
+                vmsPerKey[key ?? "-", default: 0] += 1
             }
             let busiest = vmsPerKey.max { $0.value < $1.value } ?? (key: "-", value: 0)
             let requests = busiest.value * bucket.requestsPerVM
@@ -85,11 +86,4 @@ enum LowerBound {
         assessment * ((vms + concurrency - 1) / concurrency)
     }
 
-    private static func key(_ scope: BudgetName.Scope, _ vm: EmulatedVM) -> String {
-        switch scope {
-        case .subscription: vm.subscriptionID.lowercased()
-        case .subscriptionRegion: "\(vm.subscriptionID)/\(vm.location)".lowercased()
-        case .vm: vm.resourceID.lowercased()
-        }
-    }
 }

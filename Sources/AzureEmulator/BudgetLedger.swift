@@ -5,7 +5,7 @@ struct RequestScope: Sendable {
     var vmResourceID: String?
 
     func key(for name: BudgetName) -> String? {
-        name.key(subscriptionID: self.subscriptionID, location: self.location, vmResourceID: self.vmResourceID)
+        name.scope.key(subscriptionID: self.subscriptionID, location: self.location, vmResourceID: self.vmResourceID)
     }
 }
 

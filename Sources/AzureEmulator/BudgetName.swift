@@ -27,6 +27,19 @@ public enum BudgetName: String, Sendable, Hashable, CaseIterable {
         case subscriptionRegion
         /// One bucket per VM resource id.
         case vm
+
+        /// The bucket key: lower-cased, so ids that differ only in case share a bucket, as they do in Azure; `nil`
+        /// when a part the scope needs is missing.
+        public func key(subscriptionID: String?, location: String?, vmResourceID: String?) -> String? {
+            switch self {
+            case .subscription:
+                subscriptionID?.lowercased()
+            case .subscriptionRegion:
+                subscriptionID.flatMap { subscription in location.map { "\(subscription)/\($0)".lowercased() } }
+            case .vm:
+                vmResourceID?.lowercased()
+            }
+        }
     }
 
     /// What this budget is kept per.
@@ -65,18 +78,6 @@ public enum BudgetName: String, Sendable, Hashable, CaseIterable {
     /// The bucket key of a journal entry for this budget, or `nil` when the entry does not name one
     /// (for example a request for an unknown VM has no region).
     public func key(of entry: JournalEntry) -> String? {
-        self.key(subscriptionID: entry.subscriptionID, location: entry.location, vmResourceID: entry.vmResourceID)
-    }
-
-    /// The bucket key: lower-cased, so ids that differ only in case share a bucket, as they do in Azure.
-    func key(subscriptionID: String?, location: String?, vmResourceID: String?) -> String? {
-        switch self.scope {
-        case .subscription:
-            subscriptionID?.lowercased()
-        case .subscriptionRegion:
-            subscriptionID.flatMap { subscription in location.map { "\(subscription)/\($0)".lowercased() } }
-        case .vm:
-            vmResourceID?.lowercased()
-        }
+        self.scope.key(subscriptionID: entry.subscriptionID, location: entry.location, vmResourceID: entry.vmResourceID)
     }
 }

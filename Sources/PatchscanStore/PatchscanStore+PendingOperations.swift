@@ -20,13 +20,7 @@ extension PatchscanStore {
             )
         }
         try await writer.write { db in
-            let vmExists = "SELECT EXISTS (SELECT 1 FROM vm WHERE id = ?)"
-            guard try Bool.fetchOne(db, sql: vmExists, arguments: [operation.vmID]) == true else {
-                throw StoreError(
-                    code: .vmNotFound,
-                    message: "No VM has id \(operation.vmID); register the VM with registerVMs before assessing it."
-                )
-            }
+            try Self.checkVMExists(db, vmID: operation.vmID)
             let runExists = "SELECT EXISTS (SELECT 1 FROM scan_run WHERE id = ?)"
             guard try Bool.fetchOne(db, sql: runExists, arguments: [operation.runID]) == true else {
                 throw StoreError(code: .runNotFound, message: "No scan run has id \(operation.runID).")

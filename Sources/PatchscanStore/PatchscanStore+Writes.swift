@@ -204,12 +204,7 @@ extension PatchscanStore {
     /// Throws unless the run is running, the VM exists, and the run has no assessment for the VM yet.
     static func checkCanRecord(_ db: Database, runID: Int64, vmID: Int64) throws {
         try checkRunIsRunning(db, runID: runID)
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM vm WHERE id = ?)", arguments: [vmID]) == true else {
-            throw StoreError(
-                code: .vmNotFound,
-                message: "No VM has id \(vmID); register the VM with registerVMs before recording its assessment."
-            )
-        }
+        try checkVMExists(db, vmID: vmID)
         let duplicate = try Bool.fetchOne(
             db,
             sql: "SELECT EXISTS (SELECT 1 FROM assessment WHERE run_id = ? AND vm_id = ?)",
@@ -219,6 +214,16 @@ extension PatchscanStore {
             throw StoreError(
                 code: .duplicateAssessment,
                 message: "Run \(runID) already has an assessment for VM \(vmID); a run assesses each VM once."
+            )
+        }
+    }
+
+    /// Throws ``StoreError/Code/vmNotFound`` unless a `vm` row has this id.
+    static func checkVMExists(_ db: Database, vmID: Int64) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM vm WHERE id = ?)", arguments: [vmID]) == true else {
+            throw StoreError(
+                code: .vmNotFound,
+                message: "No VM has id \(vmID); register the VM with registerVMs before assessing it."
             )
         }
     }

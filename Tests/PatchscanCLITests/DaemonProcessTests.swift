@@ -133,6 +133,8 @@ struct DaemonProcessTests {
             #expect(metrics.contains(#"patchscan_config_reloads_total{result="rejected"} 1"#))
             #expect(metrics.contains(#"patchscan_assessments_total{outcome="succeeded"} 3"#))
             #expect(metrics.contains("patchscan_azure_requests_total{"))
+            #expect(metrics.contains("patchscan_lro_in_flight 0.0"), "every operation started has ended")
+            #expect(metrics.contains(#"patchscan_vms{state="configured"}"#))
             #expect(!metrics.contains(fleet[0].name), "no VM names or ids as labels")
         }
     }
